@@ -1,0 +1,25 @@
+//! The simulation engine: pure Rust, no browser types.
+//!
+//! Conventions every system follows:
+//! - time is an integer count of milliseconds, advanced in fixed steps of [`STEP_MS`], so results
+//!   never depend on how often the caller asks for steps (frame rate, CLI loop);
+//! - all randomness comes from one seeded [`SimRng`];
+//! - state is held as counts, never as one object per message, so memory stays bounded.
+
+pub mod node;
+mod rate;
+mod rng;
+pub mod series;
+
+pub use rate::RateCredit;
+pub use rng::SimRng;
+
+/// Simulated time in milliseconds.
+pub type Millis = u64;
+
+/// Length of one engine step. 1 ms is fine enough to see single `write()` calls cross a 16 KiB
+/// `highWaterMark` at realistic bandwidths, and cheap enough that an hour costs well under a second.
+pub const STEP_MS: Millis = 1;
+
+pub const KIB: u64 = 1024;
+pub const MIB: u64 = 1024 * 1024;

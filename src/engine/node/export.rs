@@ -1,0 +1,334 @@
+//! One export request inside the Node process: a Postgres cursor feeding a Readable, optional
+//! transform stages, and the HTTP response flushing to a slow client.
+
+use super::buffer::{Content, StreamBuffer};
+use super::params::{Mode, NodeParams, StageKind};
+use crate::engine::{Millis, RateCredit, SimRng};
+use serde::Serialize;
+
+/// What an export is doing, as the UI names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportState {
+    /// Rows are moving from the cursor towards the client.
+    Flowing,
+    /// The application's source is paused, waiting for `'drain'`.
+    Paused,
+    /// Every row has been fetched; buffers are still flushing to the client.
+    Draining,
+    /// The client has every row.
+    Done,
+    /// The process died.
+    Dead,
+}
+
+/// A transform between the Readable and the response.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StageState {
+    pub kind: StageKind,
+    pub buffer: StreamBuffer,
+    pub rows_per_second: u64,
+    /// What it hands on, which is what the next buffer holds.
+    pub output: Content,
+    /// Its output is paused: the next `write()` returned `false` and `'drain'` has not come.
+    pub awaiting_drain: bool,
+    #[serde(skip)]
+    credit: RateCredit,
+}
+
+/// Counters for the narration and the summary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ExportCounters {
+    pub rows_fetched: u64,
+    /// Rows the application passed to `write()` (into the first stage, or the response).
+    pub rows_written: u64,
+    pub rows_delivered: u64,
+    pub round_trips: u64,
+    /// `write()` calls that returned `false`, anywhere in this export's chain.
+    pub write_false: u64,
+    /// Of those, the application's own calls (the ones a naive loop ignores).
+    pub app_write_false: u64,
+    pub drains: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Export {
+    pub readable: StreamBuffer,
+    pub stages: Vec<StageState>,
+    pub response: StreamBuffer,
+    /// The application's own hop (Readable → first writable) waits for `'drain'`.
+    pub source_paused: bool,
+    /// The cursor sends no `Execute` because the Readable is full: the pause has reached Postgres.
+    pub cursor_waiting: bool,
+    pub counters: ExportCounters,
+    pub state: ExportState,
+    pub completed_at_ms: Option<Millis>,
+    /// When the current round trip's rows arrive, in microseconds of simulated time.
+    fetch_done_at_us: Option<u64>,
+    /// When the last round trip ended: the next one cannot start before it.
+    cursor_clock_us: u64,
+    #[serde(skip)]
+    arrival_credit: RateCredit,
+    #[serde(skip)]
+    socket_credit: RateCredit,
+}
+
+/// Something that happened, for narration and the code panel's highlight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// The application's `write()` returned `false` (and in `pipe` mode the source paused).
+    WriteReturnedFalse { heeded: bool },
+    /// `'drain'` reached the application's source, which resumed.
+    DrainResumed,
+    /// The cursor is idle because the Readable is full: no `Execute` is sent.
+    CursorWaiting,
+    Done,
+}
+
+impl Export {
+    pub fn new(params: &NodeParams) -> Self {
+        let mut upstream = Content::Objects { rows_per_chunk: 1 };
+        let mut stages = Vec::with_capacity(params.stages.len());
+        for stage in &params.stages {
+            let output = stage_output(stage.kind, upstream, params.row_bytes, stage.compression_percent, stage.rows_per_chunk);
+            let default_hwm = if upstream.is_object_mode() { 16 } else { params.default_byte_high_water_mark() };
+            stages.push(StageState {
+                kind: stage.kind,
+                buffer: StreamBuffer::new(upstream, stage.high_water_mark.unwrap_or(default_hwm), stage.ignores_high_water_mark),
+                rows_per_second: stage.rows_per_second,
+                output,
+                awaiting_drain: false,
+                credit: RateCredit::default(),
+            });
+            upstream = output;
+        }
+        // `res.write()` takes strings or Buffers: row objects are formatted as CSV text on the way in.
+        let response_content = match upstream {
+            Content::Objects { .. } => Content::Text { bytes_per_row: params.row_bytes },
+            bytes => bytes,
+        };
+        Self {
+            readable: StreamBuffer::new(Content::Objects { rows_per_chunk: 1 }, params.readable.high_water_mark, false),
+            stages,
+            response: StreamBuffer::new(response_content, params.response_high_water_mark(), false),
+            source_paused: false,
+            cursor_waiting: false,
+            counters: ExportCounters::default(),
+            state: ExportState::Flowing,
+            completed_at_ms: None,
+            fetch_done_at_us: None,
+            cursor_clock_us: 0,
+            arrival_credit: RateCredit::default(),
+            socket_credit: RateCredit::default(),
+        }
+    }
+
+    /// The cursor has a round trip in flight.
+    pub fn is_fetching(&self) -> bool {
+        self.fetch_done_at_us.is_some()
+    }
+
+    pub fn has_unsent_bytes(&self) -> bool {
+        !self.response.is_empty()
+    }
+
+    /// Rows somewhere inside the process (not yet at the client).
+    pub fn rows_buffered(&self) -> u64 {
+        self.readable.rows() + self.stages.iter().map(|s| s.buffer.rows()).sum::<u64>() + self.response.rows()
+    }
+
+    /// (V8 heap, outside the heap) held by this export's buffers.
+    pub fn memory(&self, params: &NodeParams) -> (u64, u64) {
+        let (objects, overhead) = (params.memory.row_object_bytes, params.memory.chunk_overhead_bytes);
+        std::iter::once(&self.readable)
+            .chain(self.stages.iter().map(|s| &s.buffer))
+            .chain(std::iter::once(&self.response))
+            .map(|b| b.memory(objects, overhead))
+            .fold((0, 0), |(h, e), (bh, be)| (h + bh, e + be))
+    }
+
+    /// Advances this export by one step ending at `now`, in the documented order:
+    /// socket, stages from last to first, the application's hop, then the cursor.
+    pub fn step(&mut self, params: &NodeParams, now: Millis, dt: Millis, socket_rate: u64, rng: &mut SimRng, events: &mut Vec<Event>) {
+        if matches!(self.state, ExportState::Done | ExportState::Dead) {
+            return;
+        }
+        let unused = self.flush_socket(socket_rate, dt, events);
+        self.run_stages(dt, events);
+        self.application_hop(params.mode, events);
+        self.run_cursor(params, now, dt, rng, events);
+        // The kernel's send buffer keeps the link busy across a 'drain' → write() turnaround,
+        // so bandwidth left over after the buffer emptied goes to what was written since.
+        self.flush_socket_with(unused, events);
+        self.update_state(params, now, events);
+    }
+
+    /// Sends this step's share of bandwidth; returns the bytes it could not use.
+    fn flush_socket(&mut self, socket_rate: u64, dt: Millis, events: &mut Vec<Event>) -> u64 {
+        let budget = self.socket_credit.take(socket_rate, dt);
+        self.flush_socket_with(budget, events)
+    }
+
+    fn flush_socket_with(&mut self, budget: u64, events: &mut Vec<Event>) -> u64 {
+        let (rows, used) = self.response.flush_bytes(budget);
+        self.counters.rows_delivered += rows;
+        self.deliver_drain(self.stages.len(), events);
+        budget - used
+    }
+
+    /// If writable `index` (a stage, or the response when `index == stages.len()`) emits
+    /// `'drain'`, the stream that writes into it resumes.
+    fn deliver_drain(&mut self, index: usize, events: &mut Vec<Event>) {
+        let buffer = if index == self.stages.len() { &mut self.response } else { &mut self.stages[index].buffer };
+        if !buffer.poll_drain() {
+            return;
+        }
+        self.counters.drains += 1;
+        if index == 0 {
+            if self.source_paused {
+                self.source_paused = false;
+                events.push(Event::DrainResumed);
+            }
+        } else {
+            self.stages[index - 1].awaiting_drain = false;
+        }
+    }
+
+    fn run_stages(&mut self, dt: Millis, events: &mut Vec<Event>) {
+        for index in (0..self.stages.len()).rev() {
+            let (before, after) = self.stages.split_at_mut(index + 1);
+            let stage = &mut before[index];
+            let budget = stage.credit.take(stage.rows_per_second, dt);
+            if !stage.awaiting_drain {
+                let destination = after.first_mut().map_or(&mut self.response, |next| &mut next.buffer);
+                let ready = budget.min(stage.buffer.rows());
+                let (moved, falses) = pipe_into(destination, ready, true);
+                stage.buffer.take(moved);
+                self.counters.write_false += falses;
+                stage.awaiting_drain = falses > 0;
+            }
+            // Drain of this stage's own buffer resumes whoever writes into it.
+            self.deliver_drain(index, events);
+        }
+    }
+
+    /// The application's code: `rows.on('data', …res.write(…))` or `rows.pipe(…)`.
+    fn application_hop(&mut self, mode: Mode, events: &mut Vec<Event>) {
+        if mode == Mode::Pipe && self.source_paused {
+            return;
+        }
+        let destination = self.stages.first_mut().map_or(&mut self.response, |s| &mut s.buffer);
+        let heeded = mode == Mode::Pipe;
+        let (moved, falses) = pipe_into(destination, self.readable.rows(), heeded);
+        self.readable.take(moved);
+        self.counters.rows_written += moved;
+        if falses == 0 {
+            return;
+        }
+        let first_ignored = self.counters.app_write_false == 0;
+        self.counters.write_false += falses;
+        self.counters.app_write_false += falses;
+        if heeded {
+            self.source_paused = true;
+            events.push(Event::WriteReturnedFalse { heeded });
+        } else if first_ignored {
+            events.push(Event::WriteReturnedFalse { heeded });
+        }
+    }
+
+    fn run_cursor(&mut self, params: &NodeParams, now: Millis, dt: Millis, rng: &mut SimRng, events: &mut Vec<Event>) {
+        let remaining = params.total_rows - self.counters.rows_fetched;
+        if remaining == 0 {
+            return;
+        }
+        if !params.cursor.honours_row_limit {
+            // Rows keep coming whatever the Readable says: push() returning false is ignored.
+            let arriving = self.arrival_credit.take(params.cursor.db_rows_per_second, dt).min(remaining);
+            self.receive_rows(arriving, params.mode, events);
+            return;
+        }
+        let step_end_us = now * 1000;
+        let step_start_us = step_end_us - dt * 1000;
+        loop {
+            if let Some(done_at) = self.fetch_done_at_us {
+                if done_at > step_end_us {
+                    return;
+                }
+                self.fetch_done_at_us = None;
+                self.cursor_clock_us = done_at;
+                let batch = params.cursor.batch_size.min(params.total_rows - self.counters.rows_fetched);
+                self.receive_rows(batch, params.mode, events);
+            }
+            if self.counters.rows_fetched >= params.total_rows {
+                return;
+            }
+            // `_read()` is called only while the Readable is below its highWaterMark.
+            if self.readable.length() >= self.readable.high_water_mark {
+                if !self.cursor_waiting {
+                    self.cursor_waiting = true;
+                    events.push(Event::CursorWaiting);
+                }
+                return;
+            }
+            self.cursor_waiting = false;
+            let start = self.cursor_clock_us.max(step_start_us);
+            self.fetch_done_at_us = Some(start + round_trip_us(params, rng));
+            self.counters.round_trips += 1;
+        }
+    }
+
+    /// Rows reach the Readable via `push()`; in flowing mode they are emitted to the application at once.
+    fn receive_rows(&mut self, rows: u64, mode: Mode, events: &mut Vec<Event>) {
+        self.readable.write(rows);
+        self.counters.rows_fetched += rows;
+        self.application_hop(mode, events);
+    }
+
+    fn update_state(&mut self, params: &NodeParams, now: Millis, events: &mut Vec<Event>) {
+        let fetched_all = self.counters.rows_fetched >= params.total_rows;
+        self.state = if self.counters.rows_delivered >= params.total_rows {
+            if self.completed_at_ms.is_none() {
+                self.completed_at_ms = Some(now);
+                events.push(Event::Done);
+            }
+            ExportState::Done
+        } else if fetched_all {
+            ExportState::Draining
+        } else if self.source_paused {
+            ExportState::Paused
+        } else {
+            ExportState::Flowing
+        };
+    }
+
+    pub fn kill(&mut self) {
+        self.state = ExportState::Dead;
+    }
+}
+
+/// Writes up to `ready` rows into `destination`, one `write()` per row. When `heeded`, stops at
+/// the first `false` (that row is still accepted). Returns (rows moved, writes that returned false).
+fn pipe_into(destination: &mut StreamBuffer, ready: u64, heeded: bool) -> (u64, u64) {
+    let moved = if heeded { ready.min(destination.rows_until_false()) } else { ready };
+    (moved, destination.write(moved))
+}
+
+fn stage_output(kind: StageKind, input: Content, row_bytes: u64, compression_percent: u64, rows_per_chunk: u64) -> Content {
+    match kind {
+        StageKind::Csv => Content::Text { bytes_per_row: row_bytes },
+        StageKind::Gzip => {
+            let in_bytes = input.bytes_per_row().unwrap_or(row_bytes);
+            Content::Binary { bytes_per_row: (in_bytes * compression_percent / 100).max(1) }
+        }
+        StageKind::Batch => Content::Objects { rows_per_chunk },
+    }
+}
+
+/// One `Execute` round trip: latency plus the server's time to produce the batch, with jitter.
+fn round_trip_us(params: &NodeParams, rng: &mut SimRng) -> u64 {
+    let cursor = &params.cursor;
+    let base = cursor.round_trip_ms * 1000 + cursor.batch_size * 1_000_000 / cursor.db_rows_per_second;
+    let spread = base * cursor.jitter_percent / 100;
+    rng.between(base - spread, base + spread).max(1)
+}
