@@ -61,7 +61,17 @@ pub enum Summary {
 impl Scenario {
     /// Parses and validates a scenario file; errors name the offending field.
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
-        // `flatten` turns off `deny_unknown_fields` checking of the tag, so read the envelope first.
+        // `flatten` buffers `params` before deserialising them, which loses the path of an error
+        // inside them (an unknown key deep in `params` would be reported at the top level).
+        // So read `params` on their own first, then the whole envelope.
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+            if let (Some("node-stream"), Some(params)) = (value.get("scenario").and_then(|s| s.as_str()), value.get("params")) {
+                serde_path_to_error::deserialize::<_, NodeParams>(params).map_err(|error| ScenarioError::Syntax {
+                    path: format!("params.{}", error.path()),
+                    message: strip_position(&error.inner().to_string()),
+                })?;
+            }
+        }
         let deserializer = &mut serde_json::Deserializer::from_str(text);
         let scenario: Scenario = serde_path_to_error::deserialize(deserializer).map_err(|error| {
             let path = error.path().to_string();

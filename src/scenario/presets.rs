@@ -23,6 +23,12 @@ pub static PRESETS: &[Preset] = &[
         build: article_export,
     },
     Preset {
+        name: "article-export-x3",
+        description: "Three of the article's exports at once in one process with a 2 GiB container limit: \
+                      the kernel OOM-kills it (SIGKILL, exit 137) well before any export finishes.",
+        build: || with(article_export(), |p| p.concurrent_exports = 3),
+    },
+    Preset {
         name: "article-export-piped",
         description: "The same export with .pipe(): the heap stays at the buffers' highWaterMarks and the \
                       client gets every row.",

@@ -5,7 +5,7 @@ mod export;
 mod params;
 mod sim;
 mod summary;
-mod validate;
+pub mod validate;
 
 pub use buffer::{Content, StreamBuffer};
 pub use export::{Event, Export, ExportCounters, ExportState, StageState};

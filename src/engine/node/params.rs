@@ -106,17 +106,11 @@ impl Stage {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Response {
     /// The HTTP response's `highWaterMark` in bytes; `null` means the default of `nodeMajor`.
     pub high_water_mark: Option<u64>,
-}
-
-impl Default for Response {
-    fn default() -> Self {
-        Self { high_water_mark: None }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

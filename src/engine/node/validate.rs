@@ -58,10 +58,21 @@ pub static RANGES: &[Range] = &[
 
 pub const RESPONSE_HWM: (u64, u64) = (1, MAX_HWM_BYTES);
 pub const CONTAINER_LIMIT_MB: (u64, u64) = (16, 262_144);
-pub const STAGE_HWM: (u64, u64) = (1, MAX_HWM_BYTES);
-pub const STAGE_ROWS_PER_SECOND: (u64, u64) = (1, 100_000_000);
-pub const STAGE_COMPRESSION_PERCENT: (u64, u64) = (1, 100);
-pub const STAGE_ROWS_PER_CHUNK: (u64, u64) = (1, 100_000);
+
+/// Inclusive bounds of each stage's fields.
+pub struct StageLimits {
+    pub high_water_mark: (u64, u64),
+    pub rows_per_second: (u64, u64),
+    pub compression_percent: (u64, u64),
+    pub rows_per_chunk: (u64, u64),
+}
+
+pub const STAGE_LIMITS: StageLimits = StageLimits {
+    high_water_mark: (1, MAX_HWM_BYTES),
+    rows_per_second: (1, 100_000_000),
+    compression_percent: (1, 100),
+    rows_per_chunk: (1, 100_000),
+};
 
 fn check(field: String, value: u64, min: u64, max: u64) -> Result<(), ParamError> {
     if (min..=max).contains(&value) {
@@ -92,11 +103,17 @@ pub fn validate(params: &NodeParams) -> Result<(), ParamError> {
     for (index, stage) in params.stages.iter().enumerate() {
         let field = |name: &str| format!("stages[{index}].{name}");
         if let Some(hwm) = stage.high_water_mark {
-            check(field("highWaterMark"), hwm, STAGE_HWM.0, STAGE_HWM.1)?;
+            let (min, max) = STAGE_LIMITS.high_water_mark;
+            check(field("highWaterMark"), hwm, min, max)?;
         }
-        check(field("rowsPerSecond"), stage.rows_per_second, STAGE_ROWS_PER_SECOND.0, STAGE_ROWS_PER_SECOND.1)?;
-        check(field("compressionPercent"), stage.compression_percent, STAGE_COMPRESSION_PERCENT.0, STAGE_COMPRESSION_PERCENT.1)?;
-        check(field("rowsPerChunk"), stage.rows_per_chunk, STAGE_ROWS_PER_CHUNK.0, STAGE_ROWS_PER_CHUNK.1)?;
+        let limits = [
+            ("rowsPerSecond", stage.rows_per_second, STAGE_LIMITS.rows_per_second),
+            ("compressionPercent", stage.compression_percent, STAGE_LIMITS.compression_percent),
+            ("rowsPerChunk", stage.rows_per_chunk, STAGE_LIMITS.rows_per_chunk),
+        ];
+        for (name, value, (min, max)) in limits {
+            check(field(name), value, min, max)?;
+        }
         let takes_objects = stage.kind != StageKind::Gzip;
         if takes_objects != emits_objects {
             let (wants, gets) = if takes_objects { ("row objects", "bytes") } else { ("text or bytes", "row objects") };

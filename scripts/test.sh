@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the tests need, then runs every test: native engine and CLI tests, browser
+# component tests (wasm-bindgen-test in headless Chromium), and the end-to-end page test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test
+export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
+
+echo "== native: engine, scenario format, bpsim CLI"
+cargo test --locked
+
+echo "== browser: components in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test --locked --target wasm32-unknown-unknown --test web
+
+echo "== end to end: release build served on loopback, opened in headless Chromium"
+scripts/e2e.sh

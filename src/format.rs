@@ -1,0 +1,90 @@
+//! Number formatting for the UI and the CLI: plain functions, tested natively.
+
+/// `1234567` → `"1,234,567"`.
+pub fn count(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// Binary units, the way Node and V8 report memory: `16384` → `"16 KiB"`.
+pub fn bytes(value: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut scaled = value as f64;
+    let mut unit = 0;
+    while scaled >= 1024.0 && unit < UNITS.len() - 1 {
+        scaled /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 || scaled >= 100.0 || scaled.fract() == 0.0 {
+        format!("{} {}", scaled.round() as u64, UNITS[unit])
+    } else {
+        format!("{scaled:.1} {}", UNITS[unit])
+    }
+}
+
+/// Decimal bytes per second, the way links are sold: `1000000` → `"1 MB/s"`.
+pub fn bandwidth(bytes_per_second: u64) -> String {
+    let (scaled, unit) = match bytes_per_second {
+        v if v >= 1_000_000_000 => (v as f64 / 1e9, "GB/s"),
+        v if v >= 1_000_000 => (v as f64 / 1e6, "MB/s"),
+        v if v >= 1_000 => (v as f64 / 1e3, "kB/s"),
+        v => (v as f64, "B/s"),
+    };
+    if scaled.fract() == 0.0 || scaled >= 100.0 {
+        format!("{} {unit}", scaled.round() as u64)
+    } else {
+        format!("{scaled:.1} {unit}")
+    }
+}
+
+/// Simulated time: `65432` → `"1:05.432"`, `4321` → `"4.321 s"`.
+pub fn sim_time(ms: u64) -> String {
+    let (minutes, rest) = (ms / 60_000, ms % 60_000);
+    if minutes == 0 {
+        format!("{}.{:03} s", rest / 1000, rest % 1000)
+    } else {
+        format!("{minutes}:{:02}.{:03}", rest / 1000, rest % 1000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(2_000_000), "2,000,000");
+    }
+
+    #[test]
+    fn bytes_use_binary_units() {
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(16_384), "16 KiB");
+        assert_eq!(bytes(65_536), "64 KiB");
+        assert_eq!(bytes(1_536 * 1024), "1.5 MiB");
+        assert_eq!(bytes(2048 * 1024 * 1024), "2 GiB");
+    }
+
+    #[test]
+    fn bandwidth_uses_decimal_units() {
+        assert_eq!(bandwidth(1_000_000), "1 MB/s");
+        assert_eq!(bandwidth(125_000_000), "125 MB/s");
+        assert_eq!(bandwidth(1_500), "1.5 kB/s");
+    }
+
+    #[test]
+    fn sim_time_reads_naturally() {
+        assert_eq!(sim_time(4_321), "4.321 s");
+        assert_eq!(sim_time(65_432), "1:05.432");
+    }
+}

@@ -1,0 +1,247 @@
+//! The playground's one state and its reducer: every change the reader makes is an [`Action`].
+
+use crate::engine::node::{validate, Mode, NodeParams, NodeSim, Stage, StageKind, RANGES};
+use crate::engine::{Millis, STEP_MS};
+use crate::scenario::{preset, System};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The preset the page opens with: the article's export, three at once, naive.
+pub const DEFAULT_PRESET: &str = "article-export-x3";
+/// Speeds offered, as multiples of real time.
+pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 100.0, 1000.0];
+pub const DEFAULT_SPEED: f64 = 2.0;
+/// A frame gap longer than this (a background tab, a debugger) is treated as this long,
+/// so the engine never tries to catch up minutes of real time in one frame.
+const MAX_FRAME_MS: f64 = 250.0;
+/// Upper bound on engine steps per frame, whatever the speed.
+const MAX_STEPS_PER_FRAME: u64 = 20_000;
+
+/// Which part of a stage a control edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageField {
+    HighWaterMark,
+    RowsPerSecond,
+    CompressionPercent,
+    RowsPerChunk,
+}
+
+pub enum Action {
+    /// A new animation frame, `real_ms` after the previous one.
+    Frame { real_ms: f64 },
+    TogglePlay,
+    /// Advance exactly one engine step.
+    Step,
+    SetSpeed(f64),
+    Reset,
+    LoadPreset(String),
+    SetSeed(u64),
+    SetMode(Mode),
+    /// An entry of [`RANGES`] by index, with its new value.
+    SetRange(usize, u64),
+    SetHonoursRowLimit(bool),
+    SetNode22(bool),
+    SetResponseHighWaterMark(Option<u64>),
+    SetContainerLimit(Option<u64>),
+    AddStage(StageKind),
+    RemoveStage(usize),
+    SetStage(usize, StageField, u64),
+    SetStageIgnoresHighWaterMark(usize, bool),
+}
+
+/// Per-hop particle phases, advanced by how many rows crossed each hop.
+#[derive(Clone, Debug, Default)]
+pub struct FlowView {
+    /// Cumulative rows that have crossed each hop of export 1, last frame.
+    crossed: Vec<u64>,
+    /// Phase in [0, 1) of the particles on each hop.
+    pub phases: Vec<f64>,
+    /// Rows per simulated second on each hop, smoothed.
+    pub rates: Vec<f64>,
+}
+
+#[derive(Clone)]
+pub struct Playground {
+    pub preset: String,
+    pub params: NodeParams,
+    pub seed: u64,
+    pub sim: NodeSim,
+    pub playing: bool,
+    pub speed: f64,
+    /// Simulated milliseconds owed to the engine but smaller than one step.
+    carry_ms: f64,
+    pub flow: FlowView,
+    /// A message for the reader about input that was refused or adjusted.
+    pub notice: Option<String>,
+    /// Bumped on every action, so components can tell states apart cheaply.
+    revision: u64,
+}
+
+impl PartialEq for Playground {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+    }
+}
+
+impl Default for Playground {
+    fn default() -> Self {
+        let scenario = preset(DEFAULT_PRESET).expect("the default preset exists").scenario();
+        let System::NodeStream(params) = scenario.system;
+        Self::with(DEFAULT_PRESET.to_string(), params, scenario.seed)
+    }
+}
+
+impl Playground {
+    fn with(preset: String, params: NodeParams, seed: u64) -> Self {
+        Self {
+            preset,
+            sim: NodeSim::new(params.clone(), seed),
+            params,
+            seed,
+            playing: true,
+            speed: DEFAULT_SPEED,
+            carry_ms: 0.0,
+            flow: FlowView::default(),
+            notice: None,
+            revision: 0,
+        }
+    }
+
+    fn restart(&mut self) {
+        self.sim = NodeSim::new(self.params.clone(), self.seed);
+        self.carry_ms = 0.0;
+        self.flow = FlowView::default();
+    }
+
+    /// Applies a parameter change if the result is valid; otherwise explains why not.
+    fn change(&mut self, edit: impl FnOnce(&mut NodeParams)) {
+        let mut next = self.params.clone();
+        edit(&mut next);
+        match validate(&next) {
+            Ok(()) => {
+                self.params = next;
+                self.preset = "custom".into();
+                self.notice = None;
+                self.restart();
+            }
+            Err(error) => self.notice = Some(format!("Not applied: {error}")),
+        }
+    }
+
+    fn advance(&mut self, steps: u64) {
+        let before = self.sim.now();
+        for _ in 0..steps {
+            self.sim.step();
+        }
+        self.update_flow(self.sim.now() - before);
+    }
+
+    fn frame(&mut self, real_ms: f64) {
+        if !self.playing || self.sim.is_finished() {
+            return;
+        }
+        self.carry_ms += real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed;
+        let steps = (self.carry_ms / STEP_MS as f64).floor() as u64;
+        let steps = steps.min(MAX_STEPS_PER_FRAME);
+        self.carry_ms = (self.carry_ms - (steps * STEP_MS) as f64).min(STEP_MS as f64);
+        self.advance(steps);
+    }
+
+    /// Rows that have crossed each hop of export 1: DB → Readable → stages… → response → client.
+    fn hop_counts(&self) -> Vec<u64> {
+        let Some(export) = self.sim.exports().first() else { return Vec::new() };
+        let counters = &export.counters;
+        let mut crossed = vec![counters.rows_fetched, counters.rows_written];
+        let mut still_inside = 0;
+        for stage in &export.stages {
+            still_inside += stage.buffer.rows();
+            crossed.push(counters.rows_written - still_inside);
+        }
+        crossed.push(counters.rows_delivered);
+        crossed
+    }
+
+    fn update_flow(&mut self, elapsed_ms: Millis) {
+        let crossed = self.hop_counts();
+        let elapsed_ms = elapsed_ms.max(1) as f64;
+        if self.flow.crossed.len() != crossed.len() {
+            self.flow = FlowView { phases: vec![0.0; crossed.len()], rates: vec![0.0; crossed.len()], crossed };
+            return;
+        }
+        for (hop, &now) in crossed.iter().enumerate() {
+            let moved = now - self.flow.crossed[hop];
+            // Particles speed up with the logarithm of the flow, so 10 rows/s and 60,000 rows/s both read.
+            self.flow.phases[hop] = (self.flow.phases[hop] + (1.0 + moved as f64).log10() * 0.02).fract();
+            self.flow.rates[hop] = 0.8 * self.flow.rates[hop] + 0.2 * moved as f64 * 1000.0 / elapsed_ms;
+        }
+        self.flow.crossed = crossed;
+    }
+}
+
+impl Reducible for Playground {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = Rc::unwrap_or_clone(self);
+        next.revision += 1;
+        match action {
+            Action::Frame { real_ms } => next.frame(real_ms),
+            Action::TogglePlay => next.playing = !next.playing,
+            Action::Step => {
+                next.playing = false;
+                next.advance(1);
+            }
+            Action::SetSpeed(speed) => next.speed = speed,
+            Action::Reset => next.restart(),
+            Action::LoadPreset(name) => match preset(&name) {
+                Some(found) => {
+                    let scenario = found.scenario();
+                    let System::NodeStream(params) = scenario.system;
+                    next.preset = name;
+                    next.params = params;
+                    next.seed = scenario.seed;
+                    next.notice = None;
+                    next.restart();
+                }
+                None => next.notice = Some(format!("No preset named {name:?}.")),
+            },
+            Action::SetSeed(seed) => {
+                next.seed = seed;
+                next.restart();
+            }
+            Action::SetMode(mode) => next.change(|p| p.mode = mode),
+            Action::SetRange(index, value) => {
+                if let Some(range) = RANGES.get(index) {
+                    let clamped = value.clamp(range.min, range.max);
+                    next.change(|p| (range.set)(p, clamped));
+                }
+            }
+            Action::SetHonoursRowLimit(on) => next.change(|p| p.cursor.honours_row_limit = on),
+            Action::SetNode22(on) => next.change(|p| p.node_major = if on { 22 } else { 20 }),
+            Action::SetResponseHighWaterMark(hwm) => next.change(|p| p.response.high_water_mark = hwm),
+            Action::SetContainerLimit(limit) => next.change(|p| p.memory.container_limit_mb = limit),
+            Action::AddStage(kind) => next.change(|p| p.stages.push(Stage::new(kind))),
+            Action::RemoveStage(index) => next.change(|p| {
+                if index < p.stages.len() {
+                    p.stages.remove(index);
+                }
+            }),
+            Action::SetStage(index, field, value) => next.change(|p| {
+                if let Some(stage) = p.stages.get_mut(index) {
+                    match field {
+                        StageField::HighWaterMark => stage.high_water_mark = Some(value),
+                        StageField::RowsPerSecond => stage.rows_per_second = value,
+                        StageField::CompressionPercent => stage.compression_percent = value,
+                        StageField::RowsPerChunk => stage.rows_per_chunk = value,
+                    }
+                }
+            }),
+            Action::SetStageIgnoresHighWaterMark(index, on) => next.change(|p| {
+                if let Some(stage) = p.stages.get_mut(index) {
+                    stage.ignores_high_water_mark = on;
+                }
+            }),
+        }
+        Rc::new(next)
+    }
+}

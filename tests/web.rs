@@ -1,0 +1,93 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the pipe component draws what the
+//! engine holds, and the page's controls change the running engine.
+#![cfg(target_arch = "wasm32")]
+
+use backpressure_playground::engine::node::Mode;
+use backpressure_playground::ui::components::pipe_view::{PipeView, PipeViewProps};
+use backpressure_playground::ui::state::{Action, Playground};
+use backpressure_playground::ui::App;
+use gloo_timers::future::TimeoutFuture;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::Reducible;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_root() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+fn query(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("{selector} is not on the page"))
+}
+
+/// The default playground in `mode`, advanced `steps` engine steps.
+fn state_after(mode: Mode, steps: usize) -> Rc<Playground> {
+    let actions = std::iter::once(Action::SetMode(mode)).chain(std::iter::repeat_with(|| Action::Step).take(steps));
+    actions.fold(Rc::new(Playground::default()), |state, action| state.reduce(action))
+}
+
+#[wasm_bindgen_test]
+async fn pipe_view_shows_a_runaway_response_buffer_in_naive_mode() {
+    let state = state_after(Mode::Naive, 2_000);
+    let response_length = state.sim.exports()[0].response.length();
+    assert!(response_length > 100 * 16_384, "the engine's response buffer should have run away: {response_length}");
+
+    let root = fresh_root();
+    yew::Renderer::<PipeView>::with_root_and_props(root.clone(), PipeViewProps { state }).render();
+    TimeoutFuture::new(50).await;
+
+    let gauges = root.query_selector_all(".gauge").unwrap();
+    assert_eq!(gauges.length(), 2, "Readable and res (no stages in the default preset)");
+    let response = gauges.item(1).unwrap().dyn_into::<Element>().unwrap();
+    assert!(response.class_list().contains("runaway"), "res gauge classes: {}", response.class_name());
+    assert!(root.text_content().unwrap().contains("MiB"), "the amount is shown in MiB");
+    assert!(query(&root, ".event-banner").text_content().unwrap().contains("write() keeps returning false"));
+}
+
+#[wasm_bindgen_test]
+async fn pipe_view_keeps_buffers_at_their_high_water_mark_with_pipe() {
+    let state = state_after(Mode::Pipe, 2_000);
+    let root = fresh_root();
+    yew::Renderer::<PipeView>::with_root_and_props(root.clone(), PipeViewProps { state }).render();
+    TimeoutFuture::new(50).await;
+
+    assert_eq!(root.query_selector_all(".gauge.runaway").unwrap().length(), 0);
+    assert_eq!(root.query_selector_all(".hwm-line").unwrap().length(), 2);
+    assert!(root.query_selector(".death").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn controls_change_the_running_engine() {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    TimeoutFuture::new(300).await;
+
+    let time = |root: &Element| query(root, "[data-testid=sim-time]").get_attribute("data-ms").unwrap().parse::<u64>().unwrap();
+    let first = time(&root);
+    TimeoutFuture::new(400).await;
+    assert!(time(&root) > first, "simulated time advances on animation frames");
+
+    query(&root, "[data-testid=mode-pipe]").dyn_into::<HtmlElement>().unwrap().click();
+    TimeoutFuture::new(100).await;
+    assert_eq!(query(&root, "[data-testid=engine-mode]").text_content().unwrap(), "pipe");
+
+    // Typing 5 into concurrentExports restarts the engine with five exports.
+    let exports = query(&root, "#param-concurrentExports + .slider-number").dyn_into::<HtmlInputElement>().unwrap();
+    exports.set_value("5");
+    exports.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    TimeoutFuture::new(100).await;
+    assert_eq!(root.query_selector_all("table.exports tbody tr").unwrap().length(), 5);
+
+    // Out of range: clamped to 50 and the reader is told.
+    exports.set_value("500");
+    exports.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    TimeoutFuture::new(100).await;
+    assert_eq!(root.query_selector_all("table.exports tbody tr").unwrap().length(), 50);
+    assert!(root.text_content().unwrap().contains("outside"), "a note explains the clamp");
+}
