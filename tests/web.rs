@@ -42,12 +42,12 @@ async fn pipe_view_shows_a_runaway_response_buffer_in_naive_mode() {
     yew::Renderer::<PipeView>::with_root_and_props(root.clone(), PipeViewProps { state }).render();
     TimeoutFuture::new(50).await;
 
-    let gauges = root.query_selector_all(".gauge").unwrap();
+    let gauges = root.query_selector_all(".across .gauge").unwrap();
     assert_eq!(gauges.length(), 2, "Readable and res (no stages in the default preset)");
     let response = gauges.item(1).unwrap().dyn_into::<Element>().unwrap();
     assert!(response.class_list().contains("runaway"), "res gauge classes: {}", response.class_name());
     assert!(root.text_content().unwrap().contains("MiB"), "the amount is shown in MiB");
-    assert!(query(&root, ".event-banner").text_content().unwrap().contains("write() keeps returning false"));
+    assert!(query(&root, ".event-banner").text_content().unwrap().contains("the naive loop ignores it"));
 }
 
 #[wasm_bindgen_test]
@@ -57,8 +57,8 @@ async fn pipe_view_keeps_buffers_at_their_high_water_mark_with_pipe() {
     yew::Renderer::<PipeView>::with_root_and_props(root.clone(), PipeViewProps { state }).render();
     TimeoutFuture::new(50).await;
 
-    assert_eq!(root.query_selector_all(".gauge.runaway").unwrap().length(), 0);
-    assert_eq!(root.query_selector_all(".hwm-line").unwrap().length(), 2);
+    assert_eq!(root.query_selector_all(".across .gauge.runaway").unwrap().length(), 0);
+    assert_eq!(root.query_selector_all(".across .hwm-line").unwrap().length(), 2);
     assert!(root.query_selector(".death").unwrap().is_none());
 }
 

@@ -26,21 +26,35 @@ pub enum System {
     NodeStream(NodeParams),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
     pub version: u32,
-    #[serde(default)]
     pub seed: u64,
     /// Stop after this much simulated time; `null` runs to the end (at most [`MAX_SIM_MS`]).
-    #[serde(default)]
     pub duration_ms: Option<Millis>,
     #[serde(flatten)]
     pub system: System,
 }
 
+/// The file as read, before the system's params are interpreted.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope {
+    scenario: String,
+    version: u32,
+    #[serde(default)]
+    seed: u64,
+    #[serde(default)]
+    duration_ms: Option<Millis>,
+    params: serde_json::Value,
+}
+
 #[derive(Debug, Error, PartialEq)]
 pub enum ScenarioError {
+    #[error("not valid JSON: {0}")]
+    NotJson(String),
+    #[error("scenario: unknown system {0:?} (this build knows \"node-stream\")")]
+    UnknownScenario(String),
     #[error("{path}: {message}")]
     Syntax { path: String, message: String },
     #[error("version: this build reads version {FORMAT_VERSION}, the file says {0}")]
@@ -61,24 +75,15 @@ pub enum Summary {
 impl Scenario {
     /// Parses and validates a scenario file; errors name the offending field.
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
-        // `flatten` buffers `params` before deserialising them, which loses the path of an error
-        // inside them (an unknown key deep in `params` would be reported at the top level).
-        // So read `params` on their own first, then the whole envelope.
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
-            if let (Some("node-stream"), Some(params)) = (value.get("scenario").and_then(|s| s.as_str()), value.get("params")) {
-                serde_path_to_error::deserialize::<_, NodeParams>(params).map_err(|error| ScenarioError::Syntax {
-                    path: format!("params.{}", error.path()),
-                    message: strip_position(&error.inner().to_string()),
-                })?;
-            }
-        }
-        let deserializer = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            let path = error.path().to_string();
-            let message = error.inner().to_string();
-            let path = if path == "." { "(top level)".to_string() } else { path };
-            ScenarioError::Syntax { path, message: strip_position(&message) }
-        })?;
+        // Read the envelope first, then the params of the named system: each step keeps the
+        // path of an error (serde's `flatten` would lose it).
+        let value = serde_json::from_str(text).map_err(|error| ScenarioError::NotJson(error.to_string()))?;
+        let envelope: Envelope = deserialize_at("", value)?;
+        let system = match envelope.scenario.as_str() {
+            "node-stream" => System::NodeStream(deserialize_at("params.", envelope.params)?),
+            other => return Err(ScenarioError::UnknownScenario(other.to_string())),
+        };
+        let scenario = Scenario { version: envelope.version, seed: envelope.seed, duration_ms: envelope.duration_ms, system };
         scenario.validate()?;
         Ok(scenario)
     }
@@ -113,10 +118,15 @@ impl Scenario {
     }
 }
 
-/// serde_json appends " at line L column C"; the path already says where.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_string(),
-        None => message.to_string(),
-    }
+/// Deserialises `value`, naming the path of any error under `prefix`.
+fn deserialize_at<T: serde::de::DeserializeOwned>(prefix: &str, value: serde_json::Value) -> Result<T, ScenarioError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let inner = error.path().to_string();
+        let path = match (prefix, inner.as_str()) {
+            ("", ".") => "(top level)".to_string(),
+            (p, ".") => p.trim_end_matches('.').to_string(),
+            (p, inner) => format!("{p}{inner}"),
+        };
+        ScenarioError::Syntax { path, message: error.inner().to_string() }
+    })
 }

@@ -209,7 +209,12 @@ impl Reducible for Playground {
                 next.seed = seed;
                 next.restart();
             }
-            Action::SetMode(mode) => next.change(|p| p.mode = mode),
+            Action::SetMode(mode) => {
+                // The mode switch is the comparison the page is about, not a departure from the preset.
+                let preset = next.preset.clone();
+                next.change(|p| p.mode = mode);
+                next.preset = preset;
+            }
             Action::SetRange(index, value) => {
                 if let Some(range) = RANGES.get(index) {
                     let clamped = value.clamp(range.min, range.max);

@@ -171,7 +171,9 @@ impl NodeSim {
         }
     }
 
-    /// Each socket gets the client's bandwidth unless the shared uplink is the tighter limit.
+    /// Each socket gets the client's bandwidth unless the shared uplink, split evenly between the
+    /// sockets that hold bytes as the step starts, is the tighter limit. A socket that fills up
+    /// during the step may use its share too: at most one step's burst over the uplink.
     fn socket_rate(&self) -> u64 {
         let sending = self.exports.iter().filter(|e| e.has_unsent_bytes()).count().max(1) as u64;
         self.params.network.client_bytes_per_second.min(self.params.network.uplink_bytes_per_second / sending)

@@ -56,7 +56,7 @@ fn group(state: &Playground, dispatch: &Callback<Action>, prefix: &str) -> Html 
 fn checkbox(label: Html, checked: bool, on_toggle: Callback<bool>) -> Html {
     let onchange = Callback::from(move |e: Event| on_toggle.emit(e.target_unchecked_into::<HtmlInputElement>().checked()));
     html! {
-        <label class="switch"><input type="checkbox" {checked} {onchange} />{ label }</label>
+        <label class="switch"><input type="checkbox" {checked} {onchange} /><span>{ label }</span></label>
     }
 }
 

@@ -43,11 +43,14 @@ pub fn HeapChart(props: &HeapChartProps) -> Html {
     let y = |v: u64| HEIGHT - BOTTOM - v as f64 / y_max * (HEIGHT - BOTTOM - TOP);
     let mut line: String = props.points.iter().map(|&(t, v)| format!("{:.1},{:.1} ", x(t), y(v))).collect();
     line.push_str(&format!("{:.1},{:.1}", x(props.now), y(props.heap_now)));
-    let limit_line = |value: u64, label: String, class: &'static str| {
+    // The heap limit is labelled at the right end, the container limit at the left, so the two
+    // labels never collide when the limits are close.
+    let limit_line = |value: u64, label: String, class: &'static str, at_right: bool| {
+        let (label_x, anchor) = if at_right { (WIDTH - 10.0, "end") } else { (LEFT + 4.0, "start") };
         html! {
             <g class={class}>
                 <line x1={LEFT.to_string()} x2={(WIDTH - 8.0).to_string()} y1={y(value).to_string()} y2={y(value).to_string()} />
-                <text x={(WIDTH - 10.0).to_string()} y={(y(value) - 4.0).to_string()} text-anchor="end">{ label }</text>
+                <text x={label_x.to_string()} y={(y(value) - 4.0).to_string()} text-anchor={anchor}>{ label }</text>
             </g>
         }
     };
@@ -68,9 +71,9 @@ pub fn HeapChart(props: &HeapChartProps) -> Html {
                 }) }
                 <text class="axis" x={LEFT.to_string()} y={(HEIGHT - 6.0).to_string()}>{ "0 s" }</text>
                 <text class="axis" x={(WIDTH - 8.0).to_string()} y={(HEIGHT - 6.0).to_string()} text-anchor="end">{ format::sim_time(props.now) }</text>
-                { limit_line(props.heap_limit, format!("V8 heap limit {}", format::bytes(props.heap_limit)), "limit heap-limit") }
+                { limit_line(props.heap_limit, format!("V8 heap limit {}", format::bytes(props.heap_limit)), "limit heap-limit", true) }
                 if let Some(limit) = props.container_limit {
-                    { limit_line(limit, format!("container limit {} (RSS)", format::bytes(limit)), "limit container-limit") }
+                    { limit_line(limit, format!("container limit {} (RSS)", format::bytes(limit)), "limit container-limit", false) }
                 }
                 <polyline class="heap-line" points={line} />
                 if let Some(at) = props.died_at {

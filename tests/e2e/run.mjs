@@ -1,0 +1,278 @@
+// End-to-end browser test of the built single-page app.
+//
+// Usage: node tests/e2e/run.mjs [DIST_DIR]        (default: <repo>/dist)
+//
+// Serves DIST_DIR on 127.0.0.1 (ephemeral port), drives Debian's Chromium through
+// playwright-core (installed by scripts/setup.sh into <repo>/.tools/node_modules),
+// prints one `ok - name` / `not ok - name: reason` line per check, then exactly one
+// `e2e: N passed, M failed` line. Exit status is 0 only if M == 0.
+// Screenshots go to <repo>/target/screenshots/. The whole run is bounded to 120 s.
+// CHROMIUM=/path/to/chromium overrides the browser binary (default /usr/bin/chromium).
+
+import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DIST = resolve(process.argv[2] ?? join(REPO, 'dist'));
+const SHOT_DIR = join(REPO, 'target', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const RUN_BUDGET_MS = 120_000;
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// ---------------------------------------------------------------- reporting
+let passed = 0;
+let failed = 0;
+let summarised = false;
+let stopping = false; // set on timeout/interrupt: whatever main() still reports is noise
+function ok(name) { if (stopping) return; passed++; console.log(`ok - ${name}`); }
+function notOk(name, reason) {
+  if (stopping && name !== 'harness') return;
+  failed++;
+  console.log(`not ok - ${name}: ${String(reason).replace(/\s+/g, ' ').trim()}`);
+}
+function note(text) { if (!stopping) console.log(`# ${text}`); }
+async function check(name, fn) {
+  try { await fn(); ok(name); return true; } catch (e) { notOk(name, e?.message ?? e); return false; }
+}
+function summary() {
+  if (summarised) return;
+  summarised = true;
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+}
+
+// ---------------------------------------------------------------- static server
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+};
+
+async function fileAt(path) {
+  try { return (await stat(path)).isFile() ? path : null; } catch { return null; }
+}
+
+async function handle(req, res) {
+  let pathname;
+  try { pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { pathname = null; }
+  const target = pathname === null ? null : resolve(DIST, '.' + pathname);
+  let file = null;
+  if (target && (target === DIST || target.startsWith(DIST + sep))) {
+    file = (await fileAt(target)) ?? (await fileAt(join(target, 'index.html')));
+    // SPA fallback: an unknown path whose last segment has no extension gets index.html.
+    if (!file && !extname(pathname)) file = await fileAt(join(DIST, 'index.html'));
+  }
+  if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    res.writeHead(file ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(file ? 'method not allowed\n' : 'not found\n');
+    return;
+  }
+  const body = await readFile(file);
+  res.writeHead(200, {
+    'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': body.length,
+    'cache-control': 'no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function startServer() {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`server error: ${e.message}\n`);
+    });
+  });
+  return new Promise((ok_, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok_(server));
+  });
+}
+
+// ---------------------------------------------------------------- helpers
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function capped(promise, ms) {
+  return Promise.race([Promise.resolve(promise).catch(() => {}), sleep(ms)]);
+}
+function loadPlaywright() {
+  const req = createRequire(join(REPO, '.tools', 'noop.js'));
+  try { return req('playwright-core'); } catch (e) {
+    throw new Error(`cannot load playwright-core from ${REPO}/.tools/node_modules (run scripts/setup.sh): ${e.message}`);
+  }
+}
+
+// ---------------------------------------------------------------- the run
+// Anything main() awaits has its own timeout; the budget below is the backstop.
+let server = null;
+let browser = null;
+
+async function cleanup() {
+  const b = browser; const s = server;
+  browser = null; server = null;
+  if (b) await capped(b.close(), 3_000);
+  if (s) { s.closeAllConnections?.(); await capped(new Promise((r) => s.close(r)), 1_000); }
+}
+
+async function main() {
+  if (!(await fileAt(join(DIST, 'index.html')))) {
+    notOk('serve dist', `${DIST}/index.html not found (build first, e.g. scripts/e2e.sh)`);
+    return;
+  }
+  const { chromium } = loadPlaywright();
+  server = await startServer();
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const isLocal = (url) => url.startsWith(origin + '/') || url === origin || /^(data|blob|about):/.test(url);
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000,
+    handleSIGINT: false, handleSIGTERM: false }); // our handlers below close it
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+
+  const consoleErrors = [];
+  const pageErrors = [];
+  const failedRequests = [];
+  const foreignRequests = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('request', (r) => { if (!isLocal(r.url())) foreignRequests.push(r.url()); });
+  page.on('requestfailed', (r) => {
+    if (isLocal(r.url())) failedRequests.push(`${r.url()} (${r.failure()?.errorText ?? 'failed'})`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400) failedRequests.push(`${r.url()} (HTTP ${r.status()})`); });
+  page.on('websocket', (ws) => { if (!isLocal(ws.url().replace(/^ws/, 'http'))) foreignRequests.push(ws.url()); });
+  // Nothing may leave the machine: record it above, and abort it so it cannot hang the run.
+  await context.route((url) => !isLocal(url.href), (route) => route.abort('blockedbyclient'));
+
+  const firstProblem = () => pageErrors[0] ?? consoleErrors[0] ?? failedRequests[0];
+  const simTime = page.locator('[data-testid="sim-time"]').first();
+  const readMs = async () => {
+    const raw = await simTime.getAttribute('data-ms', { timeout: 2_000 });
+    const n = Number(raw);
+    if (raw === null || raw.trim() === '' || !Number.isInteger(n)) throw new Error(`data-ms is ${JSON.stringify(raw)}, not an integer`);
+    return n;
+  };
+
+  await page.goto(origin + '/', { waitUntil: 'load', timeout: 30_000 }).catch((e) => pageErrors.push(`navigation: ${e.message}`));
+
+  const rendered = await check('page renders', async () => {
+    try {
+      await simTime.waitFor({ state: 'attached', timeout: 15_000 });
+    } catch {
+      const hint = firstProblem();
+      throw new Error(`[data-testid="sim-time"] did not appear within 15 s${hint ? `; first problem: ${hint}` : ''}`);
+    }
+  });
+
+  await check('simulated time advances', async () => {
+    if (!rendered) throw new Error('skipped: page did not render');
+    const a = await readMs();
+    await sleep(2_000);
+    const b = await readMs();
+    if (!(b > a)) throw new Error(`data-ms went from ${a} to ${b} over 2 s of wall time`);
+  });
+
+  await check('a control changes the running engine', async () => {
+    if (!rendered) throw new Error('skipped: page did not render');
+    const mode = page.locator('[data-testid="engine-mode"]').first();
+    for (const want of ['pipe', 'naive']) {
+      await page.locator(`[data-testid="mode-${want}"]`).first().click({ timeout: 5_000 });
+      try {
+        await page.waitForFunction(
+          (w) => document.querySelector('[data-testid="engine-mode"]')?.textContent.trim() === w,
+          want, { timeout: 5_000 });
+      } catch {
+        const got = await mode.textContent({ timeout: 1_000 }).catch(() => null);
+        throw new Error(`after clicking mode-${want}, engine-mode reads ${JSON.stringify(got?.trim() ?? null)}, want "${want}"`);
+      }
+    }
+  });
+
+  await mkdir(SHOT_DIR, { recursive: true });
+  const desktopShot = join(SHOT_DIR, 'desktop-1280.png');
+  await page.screenshot({ path: desktopShot, fullPage: true, timeout: 15_000 })
+    .then(() => note(`screenshot: ${desktopShot}`), (e) => note(`screenshot failed: ${desktopShot}: ${e.message}`));
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await sleep(500);
+  await check('no horizontal overflow at 390px', async () => {
+    const { scrollWidth, culprits } = await page.evaluate(() => {
+      const limit = 390;
+      const culprits = [];
+      for (const el of document.body ? document.body.querySelectorAll('*') : []) {
+        const r = el.getBoundingClientRect();
+        if (r.right > limit + 0.5 && culprits.length < 3) {
+          const id = el.id ? `#${el.id}` : '';
+          const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+          const tid = el.dataset?.testid ? `[data-testid="${el.dataset.testid}"]` : '';
+          culprits.push(`${el.tagName.toLowerCase()}${id}${cls}${tid} right=${Math.round(r.right)}`);
+        }
+      }
+      return { scrollWidth: document.documentElement.scrollWidth, culprits };
+    });
+    if (scrollWidth > 390) throw new Error(`scrollWidth is ${scrollWidth} > 390; e.g. ${culprits.join(', ') || 'no element found'}`);
+  });
+
+  const phoneShot = join(SHOT_DIR, 'phone-390.png');
+  await page.screenshot({ path: phoneShot, fullPage: true, timeout: 15_000 })
+    .then(() => note(`screenshot: ${phoneShot}`), (e) => note(`screenshot failed: ${phoneShot}: ${e.message}`));
+
+  // Checked last so it covers everything the run did, including the resize.
+  await check('no console errors', async () => {
+    const problems = [
+      ...consoleErrors.map((t) => `console.error: ${t}`),
+      ...pageErrors.map((t) => `page error: ${t}`),
+      ...failedRequests.map((t) => `failed request: ${t}`),
+      ...foreignRequests.map((t) => `request leaving 127.0.0.1: ${t}`),
+    ];
+    if (problems.length) throw new Error(`${problems.length} problem(s): ${problems.slice(0, 5).join(' | ')}`);
+  });
+}
+
+async function finish(code) {
+  await cleanup();
+  summary();
+  process.exit(failed === 0 && code === 0 ? 0 : 1);
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => { notOk('harness', `interrupted by ${sig}`); stopping = true; finish(1); });
+}
+// Hard stop: if even the cleanup hangs, exit anyway (Playwright kills its browser on exit).
+setTimeout(() => { notOk('harness', 'hard timeout'); summary(); process.exit(1); }, RUN_BUDGET_MS).unref();
+
+let timer;
+const budget = new Promise((_, fail) => {
+  // Leaves 5 s of the budget for closing the browser and server.
+  timer = setTimeout(() => fail(new Error(`timed out (${RUN_BUDGET_MS / 1000} s budget for the whole run)`)), RUN_BUDGET_MS - 5_000);
+});
+try {
+  await Promise.race([main(), budget]);
+  clearTimeout(timer);
+  await finish(0);
+} catch (e) {
+  clearTimeout(timer);
+  if (!stopping) notOk('harness', e?.message ?? e);
+  stopping = true;
+  await finish(1);
+}
