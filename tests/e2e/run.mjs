@@ -209,6 +209,32 @@ async function main() {
   });
 
   await mkdir(SHOT_DIR, { recursive: true });
+  const shoot = (name) => page.screenshot({ path: join(SHOT_DIR, name), timeout: 15_000 })
+    .then(() => note(`screenshot: ${join(SHOT_DIR, name)}`), (e) => note(`screenshot failed: ${name}: ${e.message}`));
+  const speed = page.locator('select[aria-label="Speed"]').first();
+
+  // The default preset runs three naive exports in a 2 GiB container: the kernel kills it.
+  await check('the naive export dies plainly (SIGKILL, exit 137)', async () => {
+    if (!rendered) throw new Error('skipped: page did not render');
+    await speed.selectOption('25', { timeout: 5_000 });
+    const death = page.locator('.death').first();
+    await death.waitFor({ state: 'visible', timeout: 20_000 });
+    const text = await death.textContent();
+    if (!text.includes('exit code 137')) throw new Error(`death panel says ${JSON.stringify(text)}`);
+  });
+  await shoot('death-1280.png');
+
+  await check('with .pipe() the same load stays alive', async () => {
+    if (!rendered) throw new Error('skipped: page did not render');
+    await page.locator('[data-testid="mode-pipe"]').first().click({ timeout: 5_000 });
+    await speed.selectOption('100', { timeout: 5_000 });
+    await sleep(3_000);
+    const ms = await readMs();
+    if (ms < 60_000) throw new Error(`only ${ms} ms simulated after 3 s at 100×`);
+    if (await page.locator('.death').count()) throw new Error('the piped process died');
+  });
+  await shoot('pipe-1280.png');
+
   const desktopShot = join(SHOT_DIR, 'desktop-1280.png');
   await page.screenshot({ path: desktopShot, fullPage: true, timeout: 15_000 })
     .then(() => note(`screenshot: ${desktopShot}`), (e) => note(`screenshot failed: ${desktopShot}: ${e.message}`));

@@ -51,13 +51,14 @@ impl Default for Cursor {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Readable {
-    /// objectMode `highWaterMark`, in rows (Node's default for object streams is 16).
+    /// objectMode `highWaterMark`, in rows. Node's own objectMode default is 16, but
+    /// pg-query-stream passes `batchSize` (default 100) as the Readable's mark.
     pub high_water_mark: u64,
 }
 
 impl Default for Readable {
     fn default() -> Self {
-        Self { high_water_mark: 16 }
+        Self { high_water_mark: 100 }
     }
 }
 

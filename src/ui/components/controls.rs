@@ -25,7 +25,7 @@ fn presentation(field: &str) -> (&'static str, Unit, bool) {
         "cursor.roundTripMs" => ("Network round trip between Node and Postgres.", Unit::Millis, false),
         "cursor.dbRowsPerSecond" => ("How fast Postgres produces rows once asked.", Unit::Count, true),
         "cursor.jitterPercent" => ("Random spread of each round trip (seeded).", Unit::Percent, false),
-        "readable.highWaterMark" => ("Rows the Readable buffers before it stops calling _read() (objectMode default: 16).", Unit::Count, true),
+        "readable.highWaterMark" => ("Rows the Readable buffers before it stops calling _read(). pg-query-stream sets it to batchSize (100); Node's objectMode default is 16.", Unit::Count, true),
         "network.clientBytesPerSecond" => ("How fast one client downloads.", Unit::Bandwidth, true),
         "network.uplinkBytesPerSecond" => ("The server's uplink, shared by every export.", Unit::Bandwidth, true),
         "memory.baseHeapMb" => ("Heap in use before any export.", Unit::Mebibytes, true),

@@ -63,7 +63,12 @@ impl Layout {
         match self {
             Layout::Across => {
                 let y = if line == 0 { 22.0 } else { y + self.gauge_h() / 2.0 + 2.0 + 16.0 * line as f64 };
-                (x, y, "middle")
+                // The first node's detail starts at the left edge instead of running off it.
+                if x < 100.0 && line > 0 {
+                    (12.0, y, "start")
+                } else {
+                    (x, y, "middle")
+                }
             }
             Layout::Down => (x + 70.0, y - 30.0 + 22.0 * line as f64, "start"),
         }
@@ -211,7 +216,7 @@ fn draw(layout: Layout, state: &Playground, export: &Export, nodes: &[Node]) -> 
                     }) }
                 }
                 if paused_here {
-                    <text class="hop-label" x={lx.to_string()} y={ly.to_string()} text-anchor={anchor}>{ "⏸ paused" }</text>
+                    <text class="hop-label" x={lx.to_string()} y={ly.to_string()} text-anchor={anchor}>{ "paused" }</text>
                 }
             </g>
         }

@@ -34,7 +34,7 @@ pub fn Transport(props: &TransportProps) -> Html {
         <div class="transport" role="toolbar" aria-label="Simulation controls">
             <button type="button" class="primary" onclick={dispatch.reform(|_| Action::TogglePlay)}
                 aria-pressed={(!state.playing).to_string()}>
-                { if state.playing { "⏸ Pause" } else { "▶ Play" } }
+                { if state.playing { "Pause" } else { "Play" } }
             </button>
             <button type="button" onclick={dispatch.reform(|_| Action::Step)} title="Advance one 1 ms engine step">{ "Step 1 ms" }</button>
             <button type="button" onclick={dispatch.reform(|_| Action::Reset)}>{ "↺ Reset" }</button>
