@@ -1,6 +1,7 @@
 //! Backpressure Playground: a deterministic engine for three systems that push back under load,
 //! a scenario format shared by the browser and the `bpsim` CLI, and (in wasm builds) the Yew UI.
 
+pub mod clock;
 pub mod engine;
 pub mod format;
 pub mod scenario;

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The real cases, reproduced through the CLI path a reader would use:
 //! `bpsim preset NAME | (edit) | bpsim run -`, with the JSON summary parsed back.
 //!
@@ -7,7 +8,7 @@
 // Native only: these drive the `bpsim` binary as a child process.
 #![cfg(not(target_arch = "wasm32"))]
 
-use backpressure_playground::scenario::PRESETS;
+use backpressure_playground::scenario::presets;
 use serde_json::Value;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -371,7 +372,7 @@ fn presets_lists_every_preset_and_each_one_round_trips() {
     assert!(out.status.success());
     let listing = String::from_utf8(out.stdout).unwrap();
     let listed: Vec<&str> = listing.lines().filter_map(|line| line.split_whitespace().next()).collect();
-    let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+    let names: Vec<&str> = presets::all().map(|p| p.name).collect();
     assert_eq!(listed, names, "one line per preset, in order");
     for name in names {
         // Every preset printed by the CLI is accepted back by the CLI (with a short run).

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The Node-streams engine's semantics (docs/semantics.md §1), checked through the library API.
 //!
 //! Every numeric expectation carries a comment saying where it comes from: the model's arithmetic

@@ -3,8 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use backpressure_playground::engine::node::Mode;
-use backpressure_playground::ui::components::pipe_view::{PipeView, PipeViewProps};
-use backpressure_playground::ui::state::{Action, Playground};
+use backpressure_playground::ui::node::pipe_view::{PipeView, PipeViewProps};
+use backpressure_playground::ui::node::state::{Action, Playground};
 use backpressure_playground::ui::App;
 use gloo_timers::future::TimeoutFuture;
 use std::rc::Rc;

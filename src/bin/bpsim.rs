@@ -1,6 +1,6 @@
 //! `bpsim`: run a scenario file through the same engine as the browser and print a JSON summary.
 
-use backpressure_playground::scenario::{preset, Scenario, PRESETS};
+use backpressure_playground::scenario::{preset, presets, Scenario};
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
         ["presets"] => {
-            for p in PRESETS {
+            for p in presets::all() {
                 println!("{:<22} {}", p.name, p.description.split_whitespace().collect::<Vec<_>>().join(" "));
             }
             ExitCode::SUCCESS

@@ -4,9 +4,9 @@
 //! { "scenario": "node-stream", "version": 1, "seed": 42, "duration_ms": null, "params": { … } }
 //! ```
 
-mod presets;
+pub mod presets;
 
-pub use presets::{preset, PRESETS};
+pub use presets::{preset, Preset};
 
 use crate::engine::node::{self, NodeParams, NodeSim, NodeSummary, ParamError};
 use crate::engine::Millis;

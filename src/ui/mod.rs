@@ -1,28 +1,23 @@
-//! The browser front end: Yew function components over the engine. State changes go through
-//! the reducer in [`state`]; the animation-frame loop lives in [`hooks`].
+//! The browser front end: Yew function components over the engine, one widget per scenario.
+//! Each widget's state changes go through its own reducer (`node::state`); the animation-frame
+//! loop lives in [`hooks`].
 
-pub mod components;
-mod hooks;
-pub mod state;
+pub mod hooks;
+pub mod node;
+pub mod widgets;
 
-use crate::engine::node::{Mode, COST_MODEL};
-use components::code_panel::{CodePanel, CodePanelProps};
-use components::controls::Controls;
-use components::exports_table::exports_table;
-use components::heap_chart::{HeapChart, HeapChartProps};
-use components::pipe_view::PipeView;
-use components::transport::Transport;
-use state::{Action, Playground};
+use crate::engine::node::COST_MODEL;
+use node::NodeWidget;
 use yew::prelude::*;
 
 /// Mounts the app into `#app`.
 pub fn start() {
     console_error_panic_hook::set_once();
-    let root = gloo_root();
+    let root = mount_point();
     yew::Renderer::<App>::with_root(root).render();
 }
 
-fn gloo_root() -> web_sys::Element {
+fn mount_point() -> web_sys::Element {
     let document = web_sys::window().and_then(|w| w.document()).expect("a document");
     document.get_element_by_id("app").or_else(|| document.body().map(Into::into)).expect("an #app element or a body")
 }
@@ -38,24 +33,6 @@ const SOURCES: &[(&str, &str)] = &[
 
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(Playground::default);
-    let dispatch = {
-        let state = state.clone();
-        Callback::from(move |action: Action| state.dispatch(action))
-    };
-    hooks::use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
-
-    let view = std::rc::Rc::new((*state).clone());
-    let mode = view.sim.params().mode;
-    let mode_button = |target: Mode, label: &'static str, testid: &'static str| {
-        html! {
-            <button type="button" data-testid={testid} class={classes!("mode", (mode == target).then_some("selected"))}
-                aria-pressed={(mode == target).to_string()} onclick={dispatch.reform(move |_| Action::SetMode(target))}>
-                { label }
-            </button>
-        }
-    };
-
     html! {
         <main class="playground">
             <header>
@@ -68,27 +45,7 @@ pub fn App() -> Html {
                        the slow client sets the pace all the way back to the database." }
                 </p>
             </header>
-
-            <div class="mode-switch" role="group" aria-label="How the application writes">
-                { mode_button(Mode::Naive, "naive on('data') loop", "mode-naive") }
-                { mode_button(Mode::Pipe, ".pipe() — backpressure", "mode-pipe") }
-                <span class="engine-mode">{ "engine mode: " }<code data-testid="engine-mode">{ match mode { Mode::Naive => "naive", Mode::Pipe => "pipe" } }</code></span>
-            </div>
-
-            <Transport state={view.clone()} dispatch={dispatch.clone()} />
-            if let Some(notice) = &view.notice {
-                <p class="notice" role="status">{ notice.clone() }</p>
-            }
-            <PipeView state={view.clone()} />
-
-            <div class="two-up">
-                <HeapChart ..HeapChartProps::of(&view.sim) />
-                <CodePanel ..CodePanelProps::of(&view.sim) />
-            </div>
-            { exports_table(&view.sim) }
-
-            <Controls state={view.clone()} dispatch={dispatch.clone()} />
-
+            <NodeWidget />
             <footer>
                 <details>
                     <summary>{ "How memory is counted" }</summary>

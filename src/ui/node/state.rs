@@ -1,21 +1,15 @@
 //! The playground's one state and its reducer: every change the reader makes is an [`Action`].
 
+use crate::clock::Clock;
 use crate::engine::node::{validate, Mode, NodeParams, NodeSim, Stage, StageKind, RANGES};
 use crate::engine::{Millis, STEP_MS};
-use crate::scenario::{preset, System};
+use crate::scenario::{presets, System};
 use std::rc::Rc;
 use yew::Reducible;
 
 /// The preset the page opens with: the article's export, three at once, naive.
 pub const DEFAULT_PRESET: &str = "article-export-x3";
-/// Speeds offered, as multiples of real time.
-pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 100.0, 1000.0];
 pub const DEFAULT_SPEED: f64 = 2.0;
-/// A frame gap longer than this (a background tab, a debugger) is treated as this long,
-/// so the engine never tries to catch up minutes of real time in one frame.
-const MAX_FRAME_MS: f64 = 250.0;
-/// Upper bound on engine steps per frame, whatever the speed.
-const MAX_STEPS_PER_FRAME: u64 = 20_000;
 
 /// Which part of a stage a control edits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,10 +60,7 @@ pub struct Playground {
     pub params: NodeParams,
     pub seed: u64,
     pub sim: NodeSim,
-    pub playing: bool,
-    pub speed: f64,
-    /// Simulated milliseconds owed to the engine but smaller than one step.
-    carry_ms: f64,
+    pub clock: Clock,
     pub flow: FlowView,
     /// A message for the reader about input that was refused or adjusted.
     pub notice: Option<String>,
@@ -85,10 +76,17 @@ impl PartialEq for Playground {
 
 impl Default for Playground {
     fn default() -> Self {
-        let scenario = preset(DEFAULT_PRESET).expect("the default preset exists").scenario();
-        let System::NodeStream(params) = scenario.system;
-        Self::with(DEFAULT_PRESET.to_string(), params, scenario.seed)
+        let (params, seed) = node_preset(DEFAULT_PRESET).expect("the default preset is a Node preset");
+        Self::with(DEFAULT_PRESET.to_string(), params, seed)
     }
+}
+
+/// A Node preset's parameters and seed.
+fn node_preset(name: &str) -> Option<(NodeParams, u64)> {
+    let scenario = presets::node::PRESETS.iter().find(|p| p.name == name)?.scenario();
+    #[allow(irrefutable_let_patterns)] // until the other systems join `System`
+    let System::NodeStream(params) = scenario.system else { return None };
+    Some((params, scenario.seed))
 }
 
 impl Playground {
@@ -98,9 +96,7 @@ impl Playground {
             sim: NodeSim::new(params.clone(), seed),
             params,
             seed,
-            playing: true,
-            speed: DEFAULT_SPEED,
-            carry_ms: 0.0,
+            clock: Clock::new(DEFAULT_SPEED, STEP_MS),
             flow: FlowView::default(),
             notice: None,
             revision: 0,
@@ -109,7 +105,7 @@ impl Playground {
 
     fn restart(&mut self) {
         self.sim = NodeSim::new(self.params.clone(), self.seed);
-        self.carry_ms = 0.0;
+        self.clock.settle();
         self.flow = FlowView::default();
     }
 
@@ -137,13 +133,10 @@ impl Playground {
     }
 
     fn frame(&mut self, real_ms: f64) {
-        if !self.playing || self.sim.is_finished() {
+        if self.sim.is_finished() {
             return;
         }
-        self.carry_ms += real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed;
-        let steps = (self.carry_ms / STEP_MS as f64).floor() as u64;
-        let steps = steps.min(MAX_STEPS_PER_FRAME);
-        self.carry_ms = (self.carry_ms - (steps * STEP_MS) as f64).min(STEP_MS as f64);
+        let steps = self.clock.steps_for_frame(real_ms);
         self.advance(steps);
     }
 
@@ -186,20 +179,18 @@ impl Reducible for Playground {
         next.revision += 1;
         match action {
             Action::Frame { real_ms } => next.frame(real_ms),
-            Action::TogglePlay => next.playing = !next.playing,
+            Action::TogglePlay => next.clock.playing = !next.clock.playing,
             Action::Step => {
-                next.playing = false;
+                next.clock.playing = false;
                 next.advance(1);
             }
-            Action::SetSpeed(speed) => next.speed = speed,
+            Action::SetSpeed(speed) => next.clock.speed = speed,
             Action::Reset => next.restart(),
-            Action::LoadPreset(name) => match preset(&name) {
-                Some(found) => {
-                    let scenario = found.scenario();
-                    let System::NodeStream(params) = scenario.system;
+            Action::LoadPreset(name) => match node_preset(&name) {
+                Some((params, seed)) => {
                     next.preset = name;
                     next.params = params;
-                    next.seed = scenario.seed;
+                    next.seed = seed;
                     next.notice = None;
                     next.restart();
                 }

@@ -1,9 +1,9 @@
 //! Every parameter of the scenario, grouped as the pipeline is: nothing hidden.
 
-use super::slider::{Slider, Unit};
+use crate::ui::widgets::slider::{Slider, Unit};
 use crate::engine::node::{validate::STAGE_LIMITS, StageKind, RANGES};
-use crate::scenario::PRESETS;
-use crate::ui::state::{Action, Playground, StageField};
+use crate::scenario::presets;
+use crate::ui::node::state::{Action, Playground, StageField};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -85,7 +85,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <label class="select">{ "Preset " }
                     <select onchange={on_preset} aria-label="Preset">
                         <option value="custom" selected={state.preset == "custom"} disabled=true>{ "custom" }</option>
-                        { for PRESETS.iter().map(|p| html! {
+                        { for presets::node::PRESETS.iter().map(|p| html! {
                             <option value={p.name} selected={state.preset == p.name} title={p.description}>{ p.name }</option>
                         }) }
                     </select>

@@ -4,7 +4,7 @@
 
 use crate::engine::node::{Content, DeathCause, Export, Mode, NodeSim, StreamBuffer};
 use crate::format;
-use crate::ui::state::Playground;
+use crate::ui::node::state::Playground;
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -1,38 +1,27 @@
-//! Named scenarios: the article's numbers and the real incidents the tests reproduce.
+//! Node.js streams presets: the article's export and the incidents N1, N3, N4.
 
-use super::{Scenario, System, FORMAT_VERSION};
+use super::Preset;
 use crate::engine::node::{Cursor, Memory, Mode, Network, NodeParams};
-
-pub struct Preset {
-    pub name: &'static str,
-    pub description: &'static str,
-    build: fn() -> Scenario,
-}
-
-impl Preset {
-    pub fn scenario(&self) -> Scenario {
-        (self.build)()
-    }
-}
+use crate::scenario::{Scenario, System, FORMAT_VERSION};
 
 pub static PRESETS: &[Preset] = &[
     Preset {
         name: "article-export",
         description: "The article's CSV export: 2,000,000 rows, naive on('data') loop, a 1 MB/s client. \
                       ~800 MB of heap in ~30 s; 3 concurrent exports get the process OOM-killed.",
-        build: article_export,
+        build: || node(article_params()),
     },
     Preset {
         name: "article-export-x3",
         description: "Three of the article's exports at once in one process with a 2 GiB container limit: \
                       the kernel OOM-kills it (SIGKILL, exit 137) well before any export finishes.",
-        build: || with(article_export(), |p| p.concurrent_exports = 3),
+        build: || node(NodeParams { concurrent_exports: 3, ..article_params() }),
     },
     Preset {
         name: "article-export-piped",
         description: "The same export with .pipe(): the heap stays at the buffers' highWaterMarks and the \
                       client gets every row.",
-        build: || with(article_export(), |p| p.mode = Mode::Pipe),
+        build: || node(NodeParams { mode: Mode::Pipe, ..article_params() }),
     },
     Preset {
         name: "n1-write-loop",
@@ -54,25 +43,15 @@ pub static PRESETS: &[Preset] = &[
     },
 ];
 
-pub fn preset(name: &str) -> Option<&'static Preset> {
-    PRESETS.iter().find(|p| p.name == name)
-}
-
 fn node(params: NodeParams) -> Scenario {
     Scenario { version: FORMAT_VERSION, seed: 1, duration_ms: None, system: System::NodeStream(params) }
-}
-
-fn with(mut scenario: Scenario, change: impl FnOnce(&mut NodeParams)) -> Scenario {
-    let System::NodeStream(params) = &mut scenario.system;
-    change(params);
-    scenario
 }
 
 /// Postgres answers a 100-row `Execute` in 1.5 ms (1 ms round trip + 0.5 ms of rows), so a
 /// reader that never pauses pulls ~66,700 rows/s; the client takes 1 MB/s, ~3,100 rows/s.
 /// Each buffered CSV row costs 320 + 100 bytes, so the heap grows ~26 MB/s.
-fn article_export() -> Scenario {
-    node(NodeParams {
+fn article_params() -> NodeParams {
+    NodeParams {
         mode: Mode::Naive,
         total_rows: 2_000_000,
         row_bytes: 320,
@@ -81,7 +60,7 @@ fn article_export() -> Scenario {
         network: Network { client_bytes_per_second: 1_000_000, uplink_bytes_per_second: 125_000_000 },
         memory: Memory { container_limit_mb: Some(2048), ..Memory::default() },
         ..NodeParams::default()
-    })
+    }
 }
 
 /// ~20-byte strings written 500,000 times a second with no I/O in between: each costs its

@@ -1,0 +1,73 @@
+//! Scenario 1 as a widget: the Node.js export pipeline, its heap, its code and its controls.
+
+mod code_panel;
+mod controls;
+mod exports_table;
+mod heap_chart;
+pub mod pipe_view;
+pub mod state;
+
+use crate::engine::node::Mode;
+use crate::ui::hooks::use_animation_frame;
+use crate::ui::widgets::transport::Transport;
+use code_panel::{CodePanel, CodePanelProps};
+use controls::Controls;
+use exports_table::exports_table;
+use heap_chart::{HeapChart, HeapChartProps};
+use pipe_view::PipeView;
+use state::{Action, Playground};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[function_component]
+pub fn NodeWidget() -> Html {
+    let state = use_reducer(Playground::default);
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.dispatch(action))
+    };
+    use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
+
+    let view = Rc::new((*state).clone());
+    let mode = view.sim.params().mode;
+    let mode_button = |target: Mode, label: &'static str, testid: &'static str| {
+        html! {
+            <button type="button" data-testid={testid} class={classes!("mode", (mode == target).then_some("selected"))}
+                aria-pressed={(mode == target).to_string()} onclick={dispatch.reform(move |_| Action::SetMode(target))}>
+                { label }
+            </button>
+        }
+    };
+    let status = if view.sim.death().is_some() {
+        "process died"
+    } else if view.sim.is_finished() {
+        "finished"
+    } else if view.clock.playing {
+        "running"
+    } else {
+        "paused"
+    };
+
+    html! {
+        <div class="widget" data-widget="node">
+            <div class="mode-switch" role="group" aria-label="How the application writes">
+                { mode_button(Mode::Naive, "naive on('data') loop", "mode-naive") }
+                { mode_button(Mode::Pipe, ".pipe() — backpressure", "mode-pipe") }
+                <span class="engine-mode">{ "engine mode: " }<code data-testid="engine-mode">{ match mode { Mode::Naive => "naive", Mode::Pipe => "pipe" } }</code></span>
+            </div>
+            <Transport clock={view.clock.clone()} now={view.sim.now()} status={status}
+                on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
+                on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
+            if let Some(notice) = &view.notice {
+                <p class="notice" role="status">{ notice.clone() }</p>
+            }
+            <PipeView state={view.clone()} />
+            <div class="two-up">
+                <HeapChart ..HeapChartProps::of(&view.sim) />
+                <CodePanel ..CodePanelProps::of(&view.sim) />
+            </div>
+            { exports_table(&view.sim) }
+            <Controls state={view.clone()} dispatch={dispatch.clone()} />
+        </div>
+    }
+}

@@ -1,0 +1,4 @@
+//! Pieces every scenario's widget uses.
+
+pub mod slider;
+pub mod transport;

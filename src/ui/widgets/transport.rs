@@ -1,0 +1,49 @@
+//! Play, pause, step, speed and reset, with the simulated clock: the same bar on every widget.
+
+use crate::clock::{Clock, SPEEDS};
+use crate::engine::Millis;
+use crate::format;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TransportProps {
+    pub clock: Clock,
+    pub now: Millis,
+    /// A word on where the run is: "running", "finished", "process died", …
+    pub status: AttrValue,
+    pub on_toggle: Callback<()>,
+    pub on_step: Callback<()>,
+    pub on_reset: Callback<()>,
+    pub on_speed: Callback<f64>,
+}
+
+#[function_component]
+pub fn Transport(props: &TransportProps) -> Html {
+    let on_speed = props.on_speed.reform(|e: Event| {
+        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+        value.parse().unwrap_or(1.0)
+    });
+    let playing = props.clock.playing;
+    html! {
+        <div class="transport" role="toolbar" aria-label="Simulation controls">
+            <button type="button" class="primary" onclick={props.on_toggle.reform(|_| ())} aria-pressed={(!playing).to_string()}>
+                { if playing { "Pause" } else { "Play" } }
+            </button>
+            <button type="button" onclick={props.on_step.reform(|_| ())} title="Advance one 1 ms engine step">{ "Step 1 ms" }</button>
+            <button type="button" onclick={props.on_reset.reform(|_| ())}>{ "↺ Reset" }</button>
+            <label class="select">{ "speed " }
+                <select onchange={on_speed} aria-label="Speed">
+                    { for SPEEDS.iter().map(|&s| html! {
+                        <option value={s.to_string()} selected={(s - props.clock.speed).abs() < 1e-9}>{ format!("{s}×") }</option>
+                    }) }
+                </select>
+            </label>
+            <span class="clock">
+                { "t = " }
+                <output data-testid="sim-time" data-ms={props.now.to_string()}>{ format::sim_time(props.now) }</output>
+                <span class="status">{ format!(" · {}", props.status) }</span>
+            </span>
+        </div>
+    }
+}
