@@ -1,0 +1,296 @@
+//! Links to an exact state: the parameters that differ from a base (a preset), the seed and
+//! the simulated time, as query-string pairs. Decoding never fails: what it cannot use it
+//! ignores or clamps, and says so in a [`Notice`] the page shows.
+//!
+//! Keys are JSON-pointer-like paths into the params (`cursor/batchSize`), so real parameter
+//! names that contain dots (`max.poll.records`) stay intact. Arrays (the Node stages) travel
+//! whole, as JSON.
+
+use crate::engine::node::{validate as validate_node, NodeParams, RANGES as NODE_RANGES};
+use crate::engine::Millis;
+use crate::scenario::MAX_SIM_MS;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// The link format's version, carried as `v`.
+pub const LINK_VERSION: u64 = 1;
+
+/// Something in a link that was not used as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    UnknownKey(String),
+    WrongType { key: String, expected: &'static str },
+    Clamped { key: String, from: String, to: u64 },
+    Invalid { reason: String },
+    UnsupportedVersion(String),
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::UnknownKey(key) => write!(f, "ignored unknown key “{key}”"),
+            Notice::WrongType { key, expected } => write!(f, "ignored “{key}”: expected {expected}"),
+            Notice::Clamped { key, from, to } => write!(f, "“{key}” = {from} is out of range; used {to}"),
+            Notice::Invalid { reason } => write!(f, "ignored the link's parameters ({reason}); using the defaults"),
+            Notice::UnsupportedVersion(v) => write!(f, "link version {v} is not {LINK_VERSION}; read it as best we could"),
+        }
+    }
+}
+
+/// Parameters a link can carry: serialisable, with a way to pull values into range.
+pub trait LinkParams: Serialize + DeserializeOwned + Clone {
+    /// Brings every ranged value inside its range; returns (key, value given, value used).
+    fn clamp(&mut self) -> Vec<(String, u64, u64)>;
+    /// Rules beyond ranges (e.g. which stage may follow which).
+    fn check(&self) -> Result<(), String>;
+}
+
+impl LinkParams for NodeParams {
+    fn clamp(&mut self) -> Vec<(String, u64, u64)> {
+        let mut changed = Vec::new();
+        for range in NODE_RANGES {
+            let value = (range.get)(self);
+            let used = value.clamp(range.min, range.max);
+            if used != value {
+                (range.set)(self, used);
+                changed.push((range.field.replace('.', "/"), value, used));
+            }
+        }
+        changed
+    }
+
+    fn check(&self) -> Result<(), String> {
+        validate_node(self).map_err(|e| e.to_string())
+    }
+}
+
+/// What a link says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decoded<P> {
+    pub params: P,
+    pub seed: Option<u64>,
+    pub at_ms: Option<Millis>,
+    pub notices: Vec<Notice>,
+}
+
+/// Keys the link format itself uses; `caller_keys` are those the page reads (widget, preset, …).
+const OWN_KEYS: [&str; 3] = ["v", "seed", "t"];
+
+/// Reads `pairs` over `base`. Never fails; every departure from the link is a notice.
+pub fn decode<P: LinkParams>(pairs: &[(String, String)], base: &P, caller_keys: &[&str]) -> Decoded<P> {
+    let mut notices = Vec::new();
+    let mut seed = None;
+    let mut at_ms = None;
+    let mut tree = serde_json::to_value(base).expect("params serialise");
+    for (key, raw) in pairs {
+        match key.as_str() {
+            "v" if raw.trim() != LINK_VERSION.to_string() => notices.push(Notice::UnsupportedVersion(raw.clone())),
+            "v" => {}
+            "seed" => match raw.trim().parse::<u64>() {
+                Ok(value) => seed = Some(value),
+                Err(_) => notices.push(Notice::WrongType { key: key.clone(), expected: "a whole number" }),
+            },
+            "t" => match raw.trim().parse::<u64>() {
+                Ok(value) if value <= MAX_SIM_MS => at_ms = Some(value),
+                Ok(value) => {
+                    notices.push(Notice::Clamped { key: key.clone(), from: value.to_string(), to: MAX_SIM_MS });
+                    at_ms = Some(MAX_SIM_MS);
+                }
+                Err(_) => notices.push(Notice::WrongType { key: key.clone(), expected: "milliseconds" }),
+            },
+            _ if caller_keys.contains(&key.as_str()) => {}
+            _ => {
+                // Each key is tried on its own, so one bad value costs only itself.
+                let mut candidate = tree.clone();
+                let mut key_notices = Vec::new();
+                set_path(&mut candidate, key, raw, &mut key_notices);
+                match serde_json::from_value::<P>(candidate.clone()) {
+                    Ok(_) => {
+                        tree = candidate;
+                        notices.append(&mut key_notices);
+                    }
+                    Err(error) => notices.push(Notice::WrongType { key: key.clone(), expected: expected_from(&error) }),
+                }
+            }
+        }
+    }
+    let mut params: P = serde_json::from_value(tree).unwrap_or_else(|_| base.clone());
+    for (key, from, to) in params.clamp() {
+        // A value already adjusted (a negative count) keeps what the link said.
+        match notices.iter_mut().find(|n| matches!(n, Notice::Clamped { key: k, .. } if *k == key)) {
+            Some(Notice::Clamped { to: earlier, .. }) => *earlier = to,
+            _ => notices.push(Notice::Clamped { key, from: from.to_string(), to }),
+        }
+    }
+    if let Err(reason) = params.check() {
+        notices.push(Notice::Invalid { reason });
+        params = base.clone();
+    }
+    Decoded { params, seed, at_ms, notices }
+}
+
+/// Writes `raw` at `path` if the base has a value of the same kind there.
+fn set_path(tree: &mut Value, path: &str, raw: &str, notices: &mut Vec<Notice>) {
+    let Some(slot) = path.split('/').try_fold(&mut *tree, |node, part| match node {
+        Value::Object(map) => map.get_mut(part),
+        Value::Array(items) => part.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+        _ => None,
+    }) else {
+        notices.push(Notice::UnknownKey(path.to_string()));
+        return;
+    };
+    let parsed: Option<Value> = serde_json::from_str(raw).ok();
+    let fits = |value: &Value| match (&*slot, value) {
+        (Value::Number(_), Value::Number(n)) => n.is_u64(),
+        (Value::Bool(_), Value::Bool(_)) | (Value::Array(_), Value::Array(_)) => true,
+        (Value::String(_), _) => true,
+        // A nullable value (`containerLimitMb`, `highWaterMark`) takes null or a whole number.
+        (Value::Null, Value::Null) => true,
+        (Value::Null, Value::Number(n)) => n.is_u64(),
+        _ => false,
+    };
+    match parsed {
+        Some(value) if fits(&value) && !slot.is_string() => *slot = value,
+        _ if slot.is_string() => *slot = Value::String(raw.to_string()),
+        // A negative or fractional number where a count belongs: clamp to the nearest count.
+        Some(Value::Number(n)) if slot.is_u64() || slot.is_null() => {
+            let to = n.as_f64().map_or(0, |f| f.max(0.0).round() as u64);
+            notices.push(Notice::Clamped { key: path.to_string(), from: raw.to_string(), to });
+            *slot = Value::from(to);
+        }
+        _ => notices.push(Notice::WrongType { key: path.to_string(), expected: kind_of(slot) }),
+    }
+}
+
+/// serde's word for what it wanted, kept short for the notice.
+fn expected_from(error: &serde_json::Error) -> &'static str {
+    let text = error.to_string();
+    if text.contains("unknown variant") {
+        "one of the listed choices"
+    } else {
+        "a value of the right kind"
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Number(_) | Value::Null => "a whole number",
+        Value::Bool(_) => "true or false",
+        Value::Array(_) => "a JSON list",
+        Value::Object(_) => "an object",
+        Value::String(_) => "text",
+    }
+}
+
+/// The pairs that take `base` to `params`, plus the seed and the time: the shortest link that
+/// reproduces the state exactly.
+pub fn encode<P: LinkParams>(params: &P, base: &P, seed: u64, at_ms: Millis) -> Vec<(String, String)> {
+    let mut pairs = vec![("v".to_string(), LINK_VERSION.to_string())];
+    let (now, then) = (serde_json::to_value(params).expect("serialise"), serde_json::to_value(base).expect("serialise"));
+    diff("", &now, &then, &mut pairs);
+    pairs.push(("seed".into(), seed.to_string()));
+    pairs.push(("t".into(), at_ms.to_string()));
+    pairs
+}
+
+fn diff(path: &str, now: &Value, then: &Value, pairs: &mut Vec<(String, String)>) {
+    match (now, then) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, value) in a {
+                let child = if path.is_empty() { key.clone() } else { format!("{path}/{key}") };
+                diff(&child, value, b.get(key).unwrap_or(&Value::Null), pairs);
+            }
+        }
+        _ if now == then => {}
+        (Value::String(text), _) => pairs.push((path.to_string(), text.clone())),
+        _ => pairs.push((path.to_string(), now.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::node::{Mode, Stage, StageKind};
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_link_round_trips_exactly() {
+        let base = NodeParams::default();
+        let mut changed = base.clone();
+        changed.mode = Mode::Naive;
+        changed.cursor.batch_size = 250;
+        changed.memory.container_limit_mb = Some(1024);
+        changed.stages = vec![Stage::new(StageKind::Csv), Stage::new(StageKind::Gzip)];
+        let link = encode(&changed, &base, 42, 12_345);
+        let decoded = decode(&link, &base, &[]);
+        assert_eq!(decoded.notices, vec![]);
+        assert_eq!(decoded.params, changed);
+        assert_eq!((decoded.seed, decoded.at_ms), (Some(42), Some(12_345)));
+    }
+
+    #[test]
+    fn only_changes_are_written() {
+        let base = NodeParams::default();
+        let mut changed = base.clone();
+        changed.row_bytes = 999;
+        let keys: Vec<String> = encode(&changed, &base, 1, 0).into_iter().map(|p| p.0).collect();
+        assert_eq!(keys, ["v", "rowBytes", "seed", "t"]);
+    }
+
+    #[test]
+    fn garbage_is_ignored_and_reported() {
+        let base = NodeParams::default();
+        let link = pairs(&[
+            ("v", "9"),
+            ("nonsense", "1"),
+            ("cursor/nope", "2"),
+            ("rowBytes", "lots"),
+            ("concurrentExports", "5000"),
+            ("cursor/batchSize", "-3"),
+            ("mode", "sideways"),
+            ("seed", "x"),
+            ("t", "99999999999"),
+        ]);
+        let decoded = decode(&link, &base, &[]);
+        let text: Vec<String> = decoded.notices.iter().map(ToString::to_string).collect();
+        let has = |needle: &str| text.iter().any(|t| t.contains(needle));
+        assert!(has("version 9"), "{text:?}");
+        assert!(has("unknown key “nonsense”") && has("unknown key “cursor/nope”"), "{text:?}");
+        assert!(has("“rowBytes”: expected a whole number"), "{text:?}");
+        assert!(has("“concurrentExports” = 5000 is out of range; used 50"), "{text:?}");
+        assert!(has("“cursor/batchSize” = -3 is out of range; used 1"), "{text:?}");
+        assert!(has("“mode”: expected one of the listed choices"), "{text:?}");
+        assert_eq!(decoded.params.mode, base.mode, "the bad mode costs only itself");
+        assert_eq!(decoded.params.concurrent_exports, 50);
+        assert_eq!(decoded.params.cursor.batch_size, 1);
+        assert_eq!(decoded.seed, None);
+        assert_eq!(decoded.at_ms, Some(MAX_SIM_MS));
+    }
+
+    #[test]
+    fn clamping_keeps_the_rest_of_the_link() {
+        let base = NodeParams::default();
+        let decoded = decode(&pairs(&[("concurrentExports", "99"), ("rowBytes", "500")]), &base, &[]);
+        assert_eq!(decoded.params.concurrent_exports, 50);
+        assert_eq!(decoded.params.row_bytes, 500);
+    }
+
+    #[test]
+    fn a_stage_chain_that_cannot_work_falls_back_with_a_reason() {
+        let base = NodeParams::default();
+        let decoded = decode(&pairs(&[("stages", r#"[{"kind":"gzip"}]"#)]), &base, &[]);
+        assert_eq!(decoded.params, base);
+        assert!(decoded.notices.iter().any(|n| n.to_string().contains("gzip")), "{:?}", decoded.notices);
+    }
+
+    #[test]
+    fn keys_the_page_reads_are_left_alone() {
+        let base = NodeParams::default();
+        let decoded = decode(&pairs(&[("w", "node"), ("preset", "article-export")]), &base, &["w", "preset"]);
+        assert_eq!(decoded.notices, vec![]);
+    }
+}
