@@ -74,10 +74,9 @@ pub struct Decoded<P> {
     pub notices: Vec<Notice>,
 }
 
-/// Keys the link format itself uses; `caller_keys` are those the page reads (widget, preset, …).
-const OWN_KEYS: [&str; 3] = ["v", "seed", "t"];
-
-/// Reads `pairs` over `base`. Never fails; every departure from the link is a notice.
+/// Reads `pairs` over `base`. The link format's own keys are `v`, `seed` and `t`; `caller_keys`
+/// are those the page reads itself (widget, preset, …). Never fails: every departure from the
+/// link is a notice.
 pub fn decode<P: LinkParams>(pairs: &[(String, String)], base: &P, caller_keys: &[&str]) -> Decoded<P> {
     let mut notices = Vec::new();
     let mut seed = None;
