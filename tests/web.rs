@@ -91,3 +91,32 @@ async fn controls_change_the_running_engine() {
     assert_eq!(root.query_selector_all("table.exports tbody tr").unwrap().length(), 50);
     assert!(root.text_content().unwrap().contains("outside"), "a note explains the clamp");
 }
+
+#[wasm_bindgen_test]
+fn a_copied_link_reproduces_the_same_figures_at_the_same_moment() {
+    let state = [Action::SetMode(Mode::Pipe), Action::SetSeed(7)]
+        .into_iter()
+        .chain(std::iter::repeat_with(|| Action::Step).take(1_234))
+        .fold(Rc::new(Playground::default()), |state, action| state.reduce(action));
+    let reopened = Playground::from_link(&state.link());
+    assert_eq!(reopened.notice, None);
+    assert_eq!(reopened.sim.now(), 1_234);
+    assert!(!reopened.clock.playing, "a link to a moment opens paused on it");
+    assert_eq!(reopened.sim.exports()[0].counters, state.sim.exports()[0].counters);
+    assert_eq!(reopened.sim.heap_bytes(), state.sim.heap_bytes());
+}
+
+#[wasm_bindgen_test]
+fn a_garbage_link_gives_a_notice_and_a_working_state() {
+    let pairs: Vec<(String, String)> = [("preset", "nope"), ("concurrentExports", "1e9"), ("cursor/zzz", "1"), ("t", "abc")]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let state = Playground::from_link(&pairs);
+    let notice = state.notice.clone().expect("a notice");
+    assert!(notice.contains("unknown preset “nope”"), "{notice}");
+    assert!(notice.contains("cursor/zzz"), "{notice}");
+    assert!(notice.contains("“t”"), "{notice}");
+    assert_eq!(state.sim.now(), 0);
+    assert!(state.clock.playing);
+}

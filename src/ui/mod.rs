@@ -3,6 +3,7 @@
 //! loop lives in [`hooks`].
 
 pub mod hooks;
+pub mod link;
 pub mod node;
 pub mod widgets;
 

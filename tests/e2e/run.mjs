@@ -235,6 +235,48 @@ async function main() {
   });
   await shoot('pipe-1280.png');
 
+  await check('a copied link reproduces its state', async () => {
+    if (!rendered) throw new Error('skipped: page did not render');
+    await page.getByRole('button', { name: 'Pause' }).first().click({ timeout: 5_000 });
+    const ms = await readMs();
+    const table = await page.locator('table.exports').first().innerText();
+    await page.getByRole('button', { name: 'Copy link to this moment' }).first().click({ timeout: 5_000 });
+    const url = await page.locator('[data-testid="copied-link"]').first().inputValue({ timeout: 5_000 });
+    if (!url.startsWith(origin)) throw new Error(`the link ${url} is not on this site`);
+    const other = await context.newPage();
+    try {
+      await other.goto(url, { waitUntil: 'load', timeout: 15_000 });
+      const time = other.locator('[data-testid="sim-time"]').first();
+      await time.waitFor({ state: 'attached', timeout: 15_000 });
+      const reopenedMs = Number(await time.getAttribute('data-ms'));
+      const reopenedTable = await other.locator('table.exports').first().innerText();
+      if (reopenedMs !== ms) throw new Error(`link opened at ${reopenedMs} ms, copied at ${ms} ms (${url})`);
+      if (reopenedTable !== table) throw new Error(`figures differ:\n${table}\nvs\n${reopenedTable}`);
+    } finally {
+      await other.close();
+    }
+  });
+
+  await check('a garbage query shows a notice and a working page', async () => {
+    const other = await context.newPage();
+    try {
+      await other.goto(origin + '/?preset=zzz&concurrentExports=-4&%E2%9C%97=1&t=soon&stages=%5B', { waitUntil: 'load', timeout: 15_000 });
+      const notice = other.locator('.notice').first();
+      await notice.waitFor({ state: 'visible', timeout: 15_000 });
+      const text = await notice.innerText();
+      for (const word of ['zzz', 'concurrentExports', 't']) {
+        if (!text.includes(word)) throw new Error(`notice does not mention ${word}: ${text}`);
+      }
+      const time = other.locator('[data-testid="sim-time"]').first();
+      const a = Number(await time.getAttribute('data-ms'));
+      await sleep(1_000);
+      const b = Number(await time.getAttribute('data-ms'));
+      if (!(b > a)) throw new Error(`simulated time stuck at ${a} after a garbage link`);
+    } finally {
+      await other.close();
+    }
+  });
+
   const desktopShot = join(SHOT_DIR, 'desktop-1280.png');
   await page.screenshot({ path: desktopShot, fullPage: true, timeout: 15_000 })
     .then(() => note(`screenshot: ${desktopShot}`), (e) => note(`screenshot failed: ${desktopShot}: ${e.message}`));

@@ -9,6 +9,8 @@ pub mod state;
 
 use crate::engine::node::Mode;
 use crate::ui::hooks::use_animation_frame;
+use crate::ui::link;
+use crate::ui::widgets::link_bar::LinkBar;
 use crate::ui::widgets::transport::Transport;
 use code_panel::{CodePanel, CodePanelProps};
 use controls::Controls;
@@ -21,7 +23,13 @@ use yew::prelude::*;
 
 #[function_component]
 pub fn NodeWidget() -> Html {
-    let state = use_reducer(Playground::default);
+    let state = use_reducer(|| {
+        let pairs = link::query_pairs();
+        match link::linked_widget(&pairs) {
+            None | Some("node") => Playground::from_link(&pairs),
+            Some(_) => Playground::default(),
+        }
+    });
     let dispatch = {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
@@ -58,6 +66,10 @@ pub fn NodeWidget() -> Html {
             <Transport clock={view.clock.clone()} now={view.sim.now()} status={status}
                 on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
                 on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
+            <LinkBar title="Backpressure Playground: Node.js streams" make_pairs={{
+                let view = view.clone();
+                Callback::from(move |()| view.link())
+            }} />
             if let Some(notice) = &view.notice {
                 <p class="notice" role="status">{ notice.clone() }</p>
             }

@@ -1,4 +1,5 @@
 //! Pieces every scenario's widget uses.
 
+pub mod link_bar;
 pub mod slider;
 pub mod transport;
