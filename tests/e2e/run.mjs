@@ -17,6 +17,11 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = resolve(process.argv[2] ?? join(REPO, 'dist'));
+// Optional: a build made with `trunk build --public-url /any/sub/path/`, served under that path.
+const SUBPATH_DIST = process.argv[3] ? resolve(process.argv[3]) : null;
+const SUBPATH = '/any/sub/path/';
+// Every response carries the strict policy the README promises the page works under.
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const SHOT_DIR = join(REPO, 'target', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const RUN_BUDGET_MS = 120_000;
@@ -76,12 +81,17 @@ async function fileAt(path) {
 async function handle(req, res) {
   let pathname;
   try { pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { pathname = null; }
-  const target = pathname === null ? null : resolve(DIST, '.' + pathname);
+  let root = DIST;
+  if (SUBPATH_DIST && pathname !== null && pathname.startsWith(SUBPATH)) {
+    root = SUBPATH_DIST;
+    pathname = '/' + pathname.slice(SUBPATH.length);
+  }
+  const target = pathname === null ? null : resolve(root, '.' + pathname);
   let file = null;
-  if (target && (target === DIST || target.startsWith(DIST + sep))) {
+  if (target && (target === root || target.startsWith(root + sep))) {
     file = (await fileAt(target)) ?? (await fileAt(join(target, 'index.html')));
     // SPA fallback: an unknown path whose last segment has no extension gets index.html.
-    if (!file && !extname(pathname)) file = await fileAt(join(DIST, 'index.html'));
+    if (!file && !extname(pathname)) file = await fileAt(join(root, 'index.html'));
   }
   if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
     res.writeHead(file ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -93,6 +103,7 @@ async function handle(req, res) {
     'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'content-length': body.length,
     'cache-control': 'no-store',
+    'content-security-policy': CSP,
   });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
@@ -276,6 +287,21 @@ async function main() {
       await other.close();
     }
   });
+
+  if (SUBPATH_DIST) {
+    await check(`the ${SUBPATH} build runs from its sub-path`, async () => {
+      const other = await context.newPage();
+      try {
+        await other.goto(origin + SUBPATH + '?w=node&preset=article-export-piped&t=5000', { waitUntil: 'load', timeout: 15_000 });
+        const time = other.locator('[data-testid="sim-time"]').first();
+        await time.waitFor({ state: 'attached', timeout: 15_000 });
+        const ms = Number(await time.getAttribute('data-ms'));
+        if (ms !== 5000) throw new Error(`the link to t=5000 opened at ${ms} ms`);
+      } finally {
+        await other.close();
+      }
+    });
+  }
 
   const desktopShot = join(SHOT_DIR, 'desktop-1280.png');
   await page.screenshot({ path: desktopShot, fullPage: true, timeout: 15_000 })
