@@ -2,6 +2,7 @@
 //! Each widget's state changes go through its own reducer (`node::state`); the animation-frame
 //! loop lives in [`hooks`].
 
+mod embed;
 pub mod hooks;
 pub mod link;
 pub mod node;
@@ -34,6 +35,29 @@ const SOURCES: &[(&str, &str)] = &[
 
 #[function_component]
 pub fn App() -> Html {
+    let pairs = link::query_pairs();
+    let embedded = pairs.iter().any(|(k, v)| k == "embed" && v == "1");
+    if embedded {
+        return match link::linked_widget(&pairs) {
+            None | Some("node") => html! {
+                <embed::Embed widget="node" title="Node.js streams: a Postgres cursor into a slow HTTP client">
+                    <NodeWidget />
+                </embed::Embed>
+            },
+            Some(other) => html! {
+                <>
+                    <p class="notice" role="status">{ format!("There is no widget called “{other}” to embed; showing the whole playground.") }</p>
+                    <Page />
+                </>
+            },
+        };
+    }
+    html! { <Page /> }
+}
+
+/// The explorable page: every system in order, with its lead-in and sources.
+#[function_component]
+fn Page() -> Html {
     html! {
         <main class="playground">
             <header>

@@ -288,6 +288,33 @@ async function main() {
     }
   });
 
+  await check('the Node embed fits 320 px, drops the page chrome and reports its height', async () => {
+    const host = await context.newPage();
+    try {
+      await host.setViewportSize({ width: 360, height: 800 });
+      await host.setContent(`<iframe id="frame" src="${origin}/?w=node&embed=1" style="width:320px;height:400px;border:0"></iframe>
+        <script>window.heights = []; addEventListener('message', (e) => {
+          if (e.data && e.data.type === 'backpressure-playground:height') window.heights.push(e.data.height); });</script>`);
+      await host.waitForFunction(() => window.heights.length > 0 && window.heights.at(-1) > 300, null, { timeout: 15_000 });
+      const frame = host.frames().find((f) => f.url().startsWith(origin));
+      if (!frame) throw new Error('the iframe did not load');
+      const inside = await frame.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+        pageHeader: !!document.querySelector('header h1'),
+        embed: document.querySelector('[data-embed]')?.dataset.embed ?? null,
+        height: document.documentElement.scrollHeight,
+      }));
+      if (inside.embed !== 'node') throw new Error(`data-embed is ${inside.embed}`);
+      if (inside.pageHeader) throw new Error('the embed shows the page header');
+      if (inside.scrollWidth > inside.clientWidth) throw new Error(`overflows 320 px: scrollWidth ${inside.scrollWidth}`);
+      const reported = await host.evaluate(() => window.heights.at(-1));
+      if (Math.abs(reported - inside.height) > 2) throw new Error(`reported ${reported} px, document is ${inside.height} px`);
+    } finally {
+      await host.close();
+    }
+  });
+
   if (SUBPATH_DIST) {
     await check(`the ${SUBPATH} build runs from its sub-path`, async () => {
       const other = await context.newPage();
