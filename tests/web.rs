@@ -120,3 +120,22 @@ fn a_garbage_link_gives_a_notice_and_a_working_state() {
     assert_eq!(state.sim.now(), 0);
     assert!(state.clock.playing);
 }
+
+#[wasm_bindgen_test]
+fn narration_changes_at_a_readable_pace_and_says_the_death_at_once() {
+    let mut state = Rc::new(Playground::default());
+    let mut changes: Vec<(f64, String)> = Vec::new();
+    for frame in 0..1_200 {
+        state = state.reduce(Action::Frame { real_ms: 16.0 });
+        let text = state.narration.text.clone();
+        if changes.last().map(|(_, last)| last != &text).unwrap_or(true) {
+            changes.push((frame as f64 * 16.0, text));
+        }
+    }
+    let last = &changes.last().unwrap().1;
+    assert!(last.contains("exit code 137"), "the default preset dies and says so: {changes:?}");
+    // Between the first sentence and the death, announcements are at least 2 s of real time apart.
+    for pair in changes[..changes.len() - 1].windows(2) {
+        assert!(pair[1].0 - pair[0].0 >= 2_000.0, "too fast: {pair:?}");
+    }
+}

@@ -315,6 +315,29 @@ async function main() {
     }
   });
 
+  // axe-core from the npm registry; evaluated through the debugging protocol, which the page's
+  // CSP does not govern, so the audit sees the page exactly as a reader gets it.
+  const axeSource = await readFile(join(REPO, '.tools', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  const audit = async (url, label) => {
+    const other = await context.newPage();
+    try {
+      await other.goto(origin + url, { waitUntil: 'load', timeout: 15_000 });
+      await other.locator('[data-testid="sim-time"]').first().waitFor({ state: 'attached', timeout: 15_000 });
+      await other.evaluate(axeSource);
+      const violations = await other.evaluate(async () => {
+        const result = await window.axe.run(document, { resultTypes: ['violations'] });
+        return result.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      if (violations.length) throw new Error(`${label}: ${violations.join(' | ')}`);
+    } finally {
+      await other.close();
+    }
+  };
+  await check('axe finds no serious or critical violation on the page', () => audit('/', 'page'));
+  await check('axe finds no serious or critical violation in the Node embed', () => audit('/?w=node&embed=1', 'node embed'));
+
   if (SUBPATH_DIST) {
     await check(`the ${SUBPATH} build runs from its sub-path`, async () => {
       const other = await context.newPage();

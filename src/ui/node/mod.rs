@@ -73,6 +73,7 @@ pub fn NodeWidget() -> Html {
             if let Some(notice) = &view.notice {
                 <p class="notice" role="status">{ notice.clone() }</p>
             }
+            <p class="visually-hidden" aria-live="polite" data-testid="narration">{ view.narration.text.clone() }</p>
             <PipeView state={view.clone()} />
             <div class="two-up">
                 <HeapChart ..HeapChartProps::of(&view.sim) />

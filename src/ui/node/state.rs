@@ -1,7 +1,8 @@
 //! The playground's one state and its reducer: every change the reader makes is an [`Action`].
 
 use crate::clock::Clock;
-use crate::engine::node::{validate, Mode, NodeParams, NodeSim, Stage, StageKind, RANGES};
+use crate::engine::node::{validate, DeathCause, Mode, NodeParams, NodeSim, Stage, StageKind, RANGES};
+use crate::format;
 use crate::engine::{Millis, STEP_MS};
 use crate::permalink;
 use crate::scenario::{presets, System};
@@ -70,6 +71,8 @@ pub struct Playground {
     pub flow: FlowView,
     /// A message for the reader about input that was refused or adjusted.
     pub notice: Option<String>,
+    /// What the screen-reader live region says, changed at a readable pace.
+    pub narration: Narration,
     /// Bumped on every action, so components can tell states apart cheaply.
     revision: u64,
 }
@@ -144,6 +147,7 @@ impl Playground {
             clock: Clock::new(DEFAULT_SPEED, STEP_MS),
             flow: FlowView::default(),
             notice: None,
+            narration: Narration::default(),
             revision: 0,
         }
     }
@@ -183,6 +187,8 @@ impl Playground {
         }
         let steps = self.clock.steps_for_frame(real_ms);
         self.advance(steps);
+        let situation = situation(&self.sim);
+        self.narration.offer(situation, real_ms);
     }
 
     /// Rows that have crossed each hop of export 1: DB → Readable → stages… → response → client.
@@ -213,6 +219,70 @@ impl Playground {
             self.flow.rates[hop] = 0.8 * self.flow.rates[hop] + 0.2 * moved as f64 * 1000.0 / elapsed_ms;
         }
         self.flow.crossed = crossed;
+    }
+}
+
+/// The live region's text, and how long ago (in real time) it last changed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Narration {
+    pub text: String,
+    kind: Situation,
+    quiet_ms: f64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Situation {
+    #[default]
+    Flowing,
+    Paused,
+    Ignored,
+    Done,
+    Dead,
+}
+
+/// A new kind of situation waits this long after the last announcement; the same kind is
+/// re-announced with fresh figures only this rarely; a death or the end is said at once.
+const NEW_SITUATION_AFTER_MS: f64 = 2_000.0;
+const REFRESH_AFTER_MS: f64 = 15_000.0;
+
+impl Narration {
+    fn offer(&mut self, (kind, text): (Situation, String), real_ms: f64) {
+        self.quiet_ms += real_ms.max(0.0);
+        let urgent = matches!(kind, Situation::Done | Situation::Dead) && kind != self.kind;
+        let changed = kind != self.kind && self.quiet_ms >= NEW_SITUATION_AFTER_MS;
+        let refresh = kind == self.kind && self.quiet_ms >= REFRESH_AFTER_MS && text != self.text;
+        if urgent || changed || refresh || self.text.is_empty() {
+            *self = Self { text, kind, quiet_ms: 0.0 };
+        }
+    }
+}
+
+/// What is going on in export 1, in a sentence.
+fn situation(sim: &NodeSim) -> (Situation, String) {
+    let heap = format::bytes(sim.heap_bytes());
+    if let Some(death) = sim.death() {
+        let message = match death.cause {
+            DeathCause::HeapOom => "JavaScript heap out of memory: the process aborted",
+            DeathCause::Sigkill => "the OOM killer sent SIGKILL",
+        };
+        return (Situation::Dead, format!("Process died at {}: {message}, exit code {}.", format::sim_time(death.at_ms), death.exit_code));
+    }
+    if let Some(done) = sim.completed_at_ms() {
+        return (Situation::Done, format!("Every export finished at {}; the heap peaked at {}.", format::sim_time(done), format::bytes(sim.peak_heap_bytes())));
+    }
+    let Some(export) = sim.exports().first() else { return (Situation::Flowing, String::new()) };
+    let response_hwm = format::bytes(export.response.high_water_mark);
+    match (sim.params().mode, export.counters.app_write_false > 0) {
+        (Mode::Pipe, true) => (
+            Situation::Paused,
+            format!("write() returned false at {response_hwm}: the source pauses until 'drain', and Postgres waits. Heap {heap}."),
+        ),
+        (Mode::Naive, true) => (
+            Situation::Ignored,
+            format!("write() keeps returning false and the loop ignores it: the response buffer holds {}. Heap {heap}.",
+                format::bytes(export.response.length())),
+        ),
+        _ => (Situation::Flowing, format!("Rows are flowing; write() returns true. Heap {heap}.")),
     }
 }
 
