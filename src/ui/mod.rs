@@ -6,6 +6,7 @@ mod embed;
 pub mod hooks;
 pub mod link;
 pub mod node;
+mod story;
 pub mod widgets;
 
 use crate::engine::node::COST_MODEL;
@@ -61,16 +62,21 @@ fn Page() -> Html {
     html! {
         <main class="playground">
             <header>
-                <p class="kicker">{ "Backpressure Playground · 1 of 3" }</p>
-                <h1>{ "Node.js streams: a Postgres cursor into a slow HTTP client" }</h1>
+                <p class="kicker">{ "Backpressure Playground" }</p>
+                { story::introduction() }
+            </header>
+            <section class="system" id="node" aria-labelledby="node-title">
+                <p class="kicker">{ "1 of 3 · one process" }</p>
+                <h2 id="node-title">{ "Node.js streams: a Postgres cursor into a slow HTTP client" }</h2>
                 <p class="lead">
                     { "An export streams millions of rows from Postgres to a browser that downloads at 1 MB/s. \
                        Postgres is far faster than the client, so the difference has to wait somewhere. Ignore the \
                        signal that says \u{201c}full\u{201d} and it waits in the heap until the process dies; honour it and \
                        the slow client sets the pace all the way back to the database." }
                 </p>
-            </header>
-            <NodeWidget />
+                <NodeWidget />
+            </section>
+            { story::fan_out_comparison() }
             <footer>
                 <details>
                     <summary>{ "How memory is counted" }</summary>
