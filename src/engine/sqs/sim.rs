@@ -653,22 +653,48 @@ impl SqsSim {
         self.backlog_after_poll = self.visible_count > 0;
     }
 
-    /// Takes up to `n` of the oldest visible messages, raising their receive count.
+    /// Takes up to `n` of the oldest visible messages, raising their receive count. Messages sent
+    /// in the same step are mixed: a batch cut from them takes poison and healthy ones (and first
+    /// and repeated deliveries) in proportion, as a real receive would.
     fn receive(&mut self, n: u64) -> Vec<(Msg, u64)> {
-        let mut out = Vec::new();
+        let mut out: Vec<(Msg, u64)> = Vec::new();
         let mut need = n;
         while need > 0 {
-            let Some(mut entry) = self.visible.first_entry() else { break };
-            let msg = *entry.key();
-            let have = *entry.get();
-            let take = have.min(need);
-            if take == have {
-                entry.remove();
+            let Some((first, _)) = self.visible.first_key_value() else { break };
+            let arrived_at = first.arrived_at;
+            let group: Vec<(Msg, u64)> =
+                self.visible.iter().take_while(|(m, _)| m.arrived_at == arrived_at).map(|(m, c)| (*m, *c)).collect();
+            let total: u64 = group.iter().map(|g| g.1).sum();
+            let mut takes: Vec<u64> = if total <= need {
+                group.iter().map(|g| g.1).collect()
             } else {
-                *entry.get_mut() -= take;
+                group.iter().map(|g| g.1 * need / total).collect()
+            };
+            // Hand out what rounding down left over, largest remainder first.
+            let mut short = need.min(total) - takes.iter().sum::<u64>();
+            let mut order: Vec<usize> = (0..group.len()).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse((group[i].1 * need) % total.max(1)));
+            for &i in order.iter().cycle().take(group.len() * 2) {
+                if short == 0 {
+                    break;
+                }
+                if takes[i] < group[i].1 {
+                    takes[i] += 1;
+                    short -= 1;
+                }
             }
-            need -= take;
-            out.push((Msg { receives: msg.receives + 1, ..msg }, take));
+            for ((msg, have), take) in group.into_iter().zip(takes) {
+                if take == 0 {
+                    continue;
+                }
+                if take == have {
+                    self.visible.remove(&msg);
+                } else if let Some(count) = self.visible.get_mut(&msg) {
+                    *count -= take;
+                }
+                need -= take;
+                out.push((Msg { receives: msg.receives + 1, ..msg }, take));
+            }
         }
         let taken = n - need;
         self.visible_count -= taken;
