@@ -80,12 +80,12 @@ pub fn QueueView(props: &QueueViewProps) -> Html {
     let total_rows = rows.len();
     rows.sort_by_key(|r| r.visible_at);
 
-    let width = 380.0;
+    let width = 390.0;
     let dot_step = 15.0;
     let rows_drawn = rows.len().min(MAX_FLIGHT_ROWS);
     let height = 24.0 + 24.0 * dot_step + 20.0;
     let flight_x = DOT_COLUMNS as f64 * dot_step + 24.0;
-    let bar_max = width - flight_x - 96.0;
+    let bar_max = width - flight_x - 118.0;
     html! {
         <figure class="sqs-panel sqs-queue" data-testid="sqs-queue">
             <figcaption>
