@@ -168,6 +168,9 @@ pub fn SqsWidget() -> Html {
                 </div>
             </div>
             <ul class="sqs-events" aria-live="polite">
+                if recent.is_empty() {
+                    <li class="quiet">{ "No throttles, refusals, failures or redeliveries so far." }</li>
+                }
                 { for recent.iter().map(|line| html! { <li>{ line.clone() }</li> }) }
             </ul>
             <div class="two-up">
