@@ -224,7 +224,9 @@ fn maximum_concurrency_caps_the_pollers_and_throttles_nothing() {
     params.function.reserved_concurrent_executions = Some(50);
     let mut s = sim(params, 1);
     run_checked(&mut s, 120_000, "max concurrency");
+    // ScalingConfig.MaximumConcurrency 50 stops the +300/min ramp at 50 batches…
     assert_eq!(s.poller_batches(), 50);
+    // …so with a reservation of 50 no invoke ever finds the function full (semantics.md §3.5).
     assert_eq!(s.counters().throttles, 0);
 }
 
@@ -248,10 +250,13 @@ fn rds_proxy_queues_instead_of_refusing() {
     let mut s = sim(preset_params("l5-rds-proxy"), 1);
     run_checked(&mut s, 600_000, "proxy");
     let c = s.counters();
+    // L5: RDS Proxy "queues … application connections that can't be served immediately": none refused…
     assert_eq!(c.connections_refused, 0);
+    // …and the 120 s Timeout outlasts the queue, so no handler fails either.
     assert_eq!(c.handler_errors, 0);
     // Waiting for a connection is the price: at least one handler waited seconds.
     assert!(c.max_connection_wait_ms >= 1_000, "{c:?}");
+    // Every one of the spike's messages is done once.
     assert_eq!(c.completed, c.sent);
 }
 
@@ -265,7 +270,7 @@ fn raising_the_timeout_later_delivers_messages_again_while_they_run() {
     assert_eq!(s.counters().redelivered_while_running, 0);
     assert_eq!(s.timeout_s(), 30);
     run_checked(&mut s, 600_000, "after");
-    assert_eq!(s.timeout_s(), 120);
+    assert_eq!(s.timeout_s(), 120); // the preset's timeoutChange
     // After it the 40 s batches outlive the 30 s visibility timeout and their messages are redone.
     assert!(s.counters().redelivered_while_running > 0);
     assert!(s.counters().processed_more_than_once > 0);
@@ -278,6 +283,7 @@ fn raising_the_timeout_later_delivers_messages_again_while_they_run() {
     live.change_timeout_now(change.timeout);
     live.run_until(600_000);
     assert_eq!(live.counters().redelivered_while_running, s.counters().redelivered_while_running);
+    // Recorded in whole seconds of the moment it was pressed (119.9 s), so a Reset replays it.
     assert_eq!(live.params().function.timeout_change, Some(TimeoutChange { at_seconds: 119, timeout: 120 }));
 }
 
@@ -303,11 +309,14 @@ fn the_uncapped_campaign_scales_past_the_pool_and_the_cap_keeps_it_inside() {
     let mut uncapped = sim(preset_params("article-campaign"), 1);
     uncapped.run_until(300_000);
     let c = *uncapped.counters();
+    // (Both runs: the article-campaign / article-capped presets, first 5 minutes.)
     // Problem 3: "Lambda scales fast to about 800 concurrent executions … the database allows 100".
     assert!((750..=850).contains(&c.peak_concurrency), "{c:?}");
+    // max_connections 100 − superuser_reserved_connections 3.
     assert_eq!(c.peak_connections, 97);
     let mut capped = sim(preset_params("article-capped"), 1);
     capped.run_until(300_000);
+    // The fix: "only 50 run at once", 50 ≤ 97 connections, so nothing is refused.
     assert_eq!(capped.counters().peak_concurrency, 50);
     assert_eq!(capped.counters().connections_refused, 0);
 }
