@@ -376,8 +376,9 @@ fn presets_lists_every_preset_and_each_one_round_trips() {
     assert_eq!(listed, names, "one line per preset, in order");
     for name in names {
         // Every preset printed by the CLI is accepted back by the CLI (with a short run).
+        let scenario = preset(name);
         let summary = run_preset(name, |s| s["duration_ms"] = 100.into());
-        assert_eq!(summary["scenario"], "node-stream");
+        assert_eq!(summary["scenario"], scenario["scenario"], "{name}: the summary names the preset's system");
         assert_eq!(num(&summary, "sim_ms"), 100.0, "{name}");
     }
 }

@@ -41,7 +41,6 @@ proptest! {
 fn a_link_reproduces_the_same_figures_at_the_same_time() {
     for preset in presets::node::PRESETS {
         let scenario = preset.scenario();
-        #[allow(irrefutable_let_patterns)] // until the other systems join `System`
         let System::NodeStream(base) = scenario.system else { continue };
         let mut tweaked = base.clone();
         tweaked.concurrent_exports = 2;

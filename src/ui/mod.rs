@@ -6,11 +6,13 @@ mod embed;
 pub mod hooks;
 pub mod link;
 pub mod node;
+pub mod sqs;
 mod story;
 pub mod widgets;
 
 use crate::engine::node::COST_MODEL;
 use node::NodeWidget;
+use sqs::SqsWidget;
 use yew::prelude::*;
 
 /// Mounts the app into `#app`.
@@ -32,6 +34,14 @@ const SOURCES: &[(&str, &str)] = &[
     ("pg-query-stream: cursor batches of batchSize rows", "https://github.com/brianc/node-postgres/tree/master/packages/pg-query-stream"),
     ("nodejs/node#39144: write loop → heap out of memory at ~2 GB", "https://github.com/nodejs/node/issues/39144"),
     ("knex/knex#484: a source ignoring backpressure → OOM killer", "https://github.com/knex/knex/issues/484"),
+    ("AWS Lambda: using Lambda with Amazon SQS (event source mapping parameters)", "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html"),
+    ("AWS Lambda: how Lambda scales SQS event source mappings", "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html"),
+    ("AWS Lambda: handling errors for an SQS event source (partial batch responses)", "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html"),
+    ("Amazon SQS: configuring a queue to trigger a Lambda function (visibility timeout ≥ 6 × timeout)", "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-lambda-function-trigger.html"),
+    ("Amazon SQS: visibility timeout", "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html"),
+    ("aws-samples/aws-lambda-amazon-sqs-max-concurrency: reserved concurrency vs MaximumConcurrency", "https://github.com/aws-samples/aws-lambda-amazon-sqs-max-concurrency"),
+    ("PostgreSQL: max_connections and superuser_reserved_connections", "https://www.postgresql.org/docs/current/runtime-config-connection.html"),
+    ("Amazon RDS Proxy", "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html"),
 ];
 
 #[function_component]
@@ -75,6 +85,19 @@ fn Page() -> Html {
                        the slow client sets the pace all the way back to the database." }
                 </p>
                 <NodeWidget />
+            </section>
+            <section class="system" id="sqs" aria-labelledby="sqs-title">
+                <p class="kicker">{ "3 of 3 · many tasks" }</p>
+                <h2 id="sqs-title">{ "SQS + Lambda: a campaign, a hundred connections, and a cap" }</h2>
+                <p class="lead">
+                    { "Each uploaded image becomes a message; a Lambda function resizes it and writes a row to Postgres. \
+                       When a campaign multiplies the traffic a thousandfold, the event source mapping keeps adding \
+                       pollers, every new invocation asks Postgres for a connection, and Postgres only has a hundred. \
+                       The refused invocations hand their messages back to the queue, which returns them when the \
+                       visibility timeout runs out, all at once. Cap the consumer and the same messages simply wait \
+                       their turn in the queue, which is what a queue is for." }
+                </p>
+                <SqsWidget />
             </section>
             { story::fan_out_comparison() }
             <footer>

@@ -353,6 +353,35 @@ async function main() {
     });
   }
 
+  // Scenario 3: SQS + Lambda. Its clock has its own testid, so the Node checks above are unaffected.
+  const sqs = page.locator('[data-widget="sqs"]').first();
+  const sqsMs = async () => Number(await page.locator('[data-testid="sqs-sim-time"]').first().getAttribute('data-ms', { timeout: 5_000 }));
+  const shootSqs = (name) => sqs.screenshot({ path: join(SHOT_DIR, name), timeout: 15_000 })
+    .then(() => note(`screenshot: ${join(SHOT_DIR, name)}`), (e) => note(`screenshot failed: ${name}: ${e.message}`));
+  await check('the SQS campaign scales past the 97 connections and Postgres refuses', async () => {
+    if (!rendered) throw new Error('skipped: page did not render');
+    await sqs.scrollIntoViewIfNeeded({ timeout: 5_000 });
+    await sqs.locator('select[aria-label="Speed"]').selectOption('100', { timeout: 5_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="sqs-sim-time"]')?.dataset.ms) > 200_000, null, { timeout: 20_000 });
+    const refused = await page.locator('[data-testid="m-refused"]').textContent();
+    if (Number(refused.replace(/,/g, '')) <= 0) throw new Error(`connections refused reads ${refused}`);
+    await sqs.locator('button.primary').first().click({ timeout: 5_000 }); // pause for the picture
+  });
+  await shootSqs('sqs-campaign-1280.png');
+  await check('the capped preset shows the six-times warning and refuses nothing', async () => {
+    if (!rendered) throw new Error('skipped: page did not render');
+    await page.locator('[data-testid="sqs-preset"]').selectOption('article-capped', { timeout: 5_000 });
+    const warning = await page.locator('[data-testid="sqs-warnings"]').textContent({ timeout: 5_000 });
+    if (!warning.includes('six times')) throw new Error(`warnings read ${JSON.stringify(warning)}`);
+    await sqs.locator('button.primary').first().click({ timeout: 5_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="sqs-sim-time"]')?.dataset.ms) > 150_000, null, { timeout: 20_000 });
+    await sqs.locator('button.primary').first().click({ timeout: 5_000 });
+    const refused = await page.locator('[data-testid="m-refused"]').textContent();
+    if (refused.trim() !== '0') throw new Error(`connections refused reads ${refused}`);
+    if (await sqsMs() <= 0) throw new Error('the SQS clock did not move');
+  });
+  await shootSqs('sqs-capped-1280.png');
+
   const desktopShot = join(SHOT_DIR, 'desktop-1280.png');
   await page.screenshot({ path: desktopShot, fullPage: true, timeout: 15_000 })
     .then(() => note(`screenshot: ${desktopShot}`), (e) => note(`screenshot failed: ${desktopShot}: ${e.message}`));
@@ -377,6 +406,7 @@ async function main() {
     if (scrollWidth > 390) throw new Error(`scrollWidth is ${scrollWidth} > 390; e.g. ${culprits.join(', ') || 'no element found'}`);
   });
 
+  await shootSqs('sqs-390.png');
   const phoneShot = join(SHOT_DIR, 'phone-390.png');
   await page.screenshot({ path: phoneShot, fullPage: true, timeout: 15_000 })
     .then(() => note(`screenshot: ${phoneShot}`), (e) => note(`screenshot failed: ${phoneShot}: ${e.message}`));

@@ -2,6 +2,7 @@
 //! tests reproduce.
 
 pub mod node;
+pub mod sqs;
 
 use super::Scenario;
 
@@ -19,7 +20,7 @@ impl Preset {
 
 /// Every preset of every system, in the page's order.
 pub fn all() -> impl Iterator<Item = &'static Preset> {
-    node::PRESETS.iter()
+    node::PRESETS.iter().chain(sqs::PRESETS.iter())
 }
 
 pub fn preset(name: &str) -> Option<&'static Preset> {

@@ -1,0 +1,233 @@
+//! Parameters of the SQS + Lambda scenario, with the real AWS and PostgreSQL names and defaults
+//! (SQS CreateQueue, Lambda CreateEventSourceMapping / CreateFunction, postgresql.conf).
+//! AWS settings keep AWS's PascalCase; Postgres settings keep their snake_case; settings of the
+//! model itself (arrivals, handler time) are camelCase.
+
+use serde::{Deserialize, Serialize};
+
+/// Messages arriving: a steady rate, an optional campaign spike, an optional share of poison.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Arrivals {
+    /// The normal rate, in messages per minute.
+    pub messages_per_minute: u64,
+    /// A campaign: a different rate for a while, then back to normal.
+    pub spike: Option<Spike>,
+    /// Messages already waiting in the queue at t = 0 (a burst sent at once).
+    pub initial_messages: u64,
+    /// Share of messages that make the handler fail every time (a bad payload).
+    pub poison_percent: u64,
+}
+
+impl Default for Arrivals {
+    fn default() -> Self {
+        Self { messages_per_minute: 50, spike: None, initial_messages: 0, poison_percent: 0 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Spike {
+    pub start_seconds: u64,
+    pub duration_seconds: u64,
+    pub messages_per_minute: u64,
+}
+
+/// The redrive policy: after `maxReceiveCount` receives a message goes to the dead-letter queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedrivePolicy {
+    #[serde(rename = "maxReceiveCount")]
+    pub max_receive_count: u64,
+}
+
+/// SQS standard queue attributes (seconds, as in CreateQueue).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields, default)]
+pub struct Queue {
+    /// Default 30 s, 0 s..12 h.
+    pub visibility_timeout: u64,
+    /// Default 345,600 s (4 days), 60 s..14 days.
+    pub message_retention_period: u64,
+    /// `null`: no dead-letter queue, messages are retried until they expire.
+    pub redrive_policy: Option<RedrivePolicy>,
+}
+
+impl Default for Queue {
+    fn default() -> Self {
+        Self { visibility_timeout: 30, message_retention_period: 345_600, redrive_policy: None }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields, default)]
+pub struct ScalingConfig {
+    /// 2..1,000, or `null` (unset: the mapping may scale to the account's concurrency).
+    pub maximum_concurrency: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FunctionResponseType {
+    ReportBatchItemFailures,
+}
+
+/// The Lambda event source mapping from the queue to the function.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields, default)]
+pub struct EventSourceMapping {
+    /// Default 10, 1..10,000; above 10 needs a batching window of at least 1 s.
+    pub batch_size: u64,
+    /// Default 0, 0..300 s.
+    pub maximum_batching_window_in_seconds: u64,
+    pub scaling_config: ScalingConfig,
+    /// `["ReportBatchItemFailures"]` turns on partial batch responses.
+    pub function_response_types: Vec<FunctionResponseType>,
+    /// The pre-November-2023 poller ramp: +60 concurrent batches a minute instead of +300.
+    #[serde(rename = "legacyScaling")]
+    pub legacy_scaling: bool,
+}
+
+impl Default for EventSourceMapping {
+    fn default() -> Self {
+        Self {
+            batch_size: 10,
+            maximum_batching_window_in_seconds: 0,
+            scaling_config: ScalingConfig::default(),
+            function_response_types: Vec::new(),
+            legacy_scaling: false,
+        }
+    }
+}
+
+impl EventSourceMapping {
+    pub fn reports_batch_item_failures(&self) -> bool {
+        self.function_response_types.contains(&FunctionResponseType::ReportBatchItemFailures)
+    }
+}
+
+/// `UpdateFunctionConfiguration` after the mapping exists: AWS checks the visibility timeout only
+/// when the mapping is created, so this is how the function timeout overtakes it in practice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeoutChange {
+    #[serde(rename = "atSeconds")]
+    pub at_seconds: u64,
+    #[serde(rename = "Timeout")]
+    pub timeout: u64,
+}
+
+/// The Lambda function.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields, default)]
+pub struct Function {
+    /// Seconds; default 3, 1..900.
+    pub timeout: u64,
+    /// 0..1,000 or `null` (unreserved: the function shares the account's pool).
+    pub reserved_concurrent_executions: Option<u64>,
+    /// Handler time for one message once it holds a database connection.
+    #[serde(rename = "handlerMsPerMessage")]
+    pub handler_ms_per_message: u64,
+    /// Random spread of each invocation's duration, in percent either side.
+    #[serde(rename = "jitterPercent")]
+    pub jitter_percent: u64,
+    #[serde(rename = "timeoutChange")]
+    pub timeout_change: Option<TimeoutChange>,
+}
+
+impl Default for Function {
+    fn default() -> Self {
+        Self {
+            timeout: 3,
+            reserved_concurrent_executions: None,
+            handler_ms_per_message: 100,
+            jitter_percent: 10,
+            timeout_change: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields, default)]
+pub struct Account {
+    /// Lambda's concurrent executions per account and Region; default 1,000.
+    pub concurrent_executions: u64,
+}
+
+impl Default for Account {
+    fn default() -> Self {
+        Self { concurrent_executions: 1_000 }
+    }
+}
+
+/// The PostgreSQL server behind the handler, and how the handler connects.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Database {
+    /// Default 100.
+    pub max_connections: u64,
+    /// Default 3: slots ordinary clients can never take.
+    pub superuser_reserved_connections: u64,
+    /// RDS Proxy in front: connection requests wait in a queue instead of being refused.
+    #[serde(rename = "rdsProxy")]
+    pub rds_proxy: bool,
+    /// How many times the handler retries a refused connection before throwing.
+    #[serde(rename = "connectRetries")]
+    pub connect_retries: u64,
+    /// First wait before a retry; each further retry waits twice as long.
+    #[serde(rename = "retryBackoffMs")]
+    pub retry_backoff_ms: u64,
+}
+
+impl Default for Database {
+    fn default() -> Self {
+        Self { max_connections: 100, superuser_reserved_connections: 3, rds_proxy: false, connect_retries: 0, retry_backoff_ms: 1_000 }
+    }
+}
+
+impl Database {
+    /// Connections ordinary clients (the Lambda handlers) can hold.
+    pub fn available(&self) -> u64 {
+        self.max_connections.saturating_sub(self.superuser_reserved_connections)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct SqsParams {
+    pub arrivals: Arrivals,
+    pub queue: Queue,
+    pub event_source_mapping: EventSourceMapping,
+    pub function: Function,
+    pub account: Account,
+    pub database: Database,
+}
+
+impl SqsParams {
+    /// The most invocations the function may run at once: its reservation, else the account pool.
+    pub fn function_concurrency_cap(&self) -> u64 {
+        self.function.reserved_concurrent_executions.unwrap_or(self.account.concurrent_executions)
+    }
+
+    /// The most batches the mapping may process at once: 1,000, or `MaximumConcurrency`.
+    pub fn mapping_concurrency_cap(&self) -> u64 {
+        self.event_source_mapping.scaling_config.maximum_concurrency.unwrap_or(MAX_POLLER_BATCHES).min(MAX_POLLER_BATCHES)
+    }
+
+    /// Arrival rate at `at_ms`, in messages per minute.
+    pub fn messages_per_minute_at(&self, at_ms: u64) -> u64 {
+        match &self.arrivals.spike {
+            Some(s) if at_ms >= s.start_seconds * 1000 && at_ms < (s.start_seconds + s.duration_seconds) * 1000 => {
+                s.messages_per_minute
+            }
+            _ => self.arrivals.messages_per_minute,
+        }
+    }
+}
+
+/// "The maximum number of batches that an event source mapping can process simultaneously is 1,000."
+pub const MAX_POLLER_BATCHES: u64 = 1_000;
+/// "Lambda starts processing five batches at a time."
+pub const INITIAL_POLLER_BATCHES: u64 = 5;
+/// Scale-up per minute while messages wait: 300 today, 60 before November 2023.
+pub const SCALE_UP_PER_MINUTE: u64 = 300;
+pub const LEGACY_SCALE_UP_PER_MINUTE: u64 = 60;

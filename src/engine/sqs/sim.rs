@@ -1,0 +1,808 @@
+//! The SQS queue, the event source mapping's pollers, the Lambda function and the Postgres
+//! connection limit, advanced together in fixed steps of [`STEP_MS`].
+//!
+//! Step order (each step, after time advances):
+//! 1. a raised function `Timeout` takes effect for invocations that start from now on;
+//! 2. arrivals join the queue (one cohort per step, split into poison / healthy);
+//! 3. visible messages older than `MessageRetentionPeriod` expire;
+//! 4. invocations that end now release their connection; successes delete their messages,
+//!    failures leave them in flight until the visibility timeout;
+//! 5. visibility timeouts that expire now return messages to the queue (or to the DLQ once
+//!    received `maxReceiveCount` times), also when their invocation is still running;
+//! 6. handlers waiting for a connection (in-handler retry, or the RDS Proxy queue) try again;
+//! 7. throttled batches retry their invoke;
+//! 8. the mapping scales its concurrent batches (+300/min while messages wait, down when idle);
+//! 9. free pollers receive batches (oldest messages first) and invoke the function;
+//! 10. metrics are recorded.
+
+use super::params::{SqsParams, INITIAL_POLLER_BATCHES, LEGACY_SCALE_UP_PER_MINUTE, SCALE_UP_PER_MINUTE};
+use crate::engine::series::BoundedSeries;
+use crate::engine::{Millis, SimRng};
+use serde::Serialize;
+use std::collections::{BTreeMap, VecDeque};
+
+/// 100 ms: everything this system does is measured in seconds (visibility timeouts and function
+/// timeouts are whole seconds, pollers scale per minute, a handler that resizes an image and
+/// writes to Postgres runs for hundreds of ms). An hour is 36,000 steps.
+pub const STEP_MS: Millis = 100;
+/// A throttled invoke is retried after this long (Lambda backs off; the exact schedule is not public).
+pub const THROTTLE_RETRY_MS: Millis = 1_000;
+
+const EVENT_LOG_CAPACITY: usize = 32;
+const SERIES_CAPACITY: usize = 400;
+const SERIES_INTERVAL_MS: Millis = 1_000;
+
+/// A group of messages that share everything the model distinguishes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Msg {
+    /// When they were sent; the queue hands out the oldest first.
+    pub arrived_at: Millis,
+    /// SQS's ApproximateReceiveCount, exact here.
+    pub receives: u32,
+    /// They make the handler fail every time.
+    pub poison: bool,
+    /// An earlier copy already did their work (a redelivery after a batch failure or after the
+    /// visibility timeout ran out under a running invocation).
+    pub handled: bool,
+}
+
+/// How an invocation ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Success,
+    /// The batch held poison messages: an error, or a partial batch response.
+    Poison,
+    /// The function `Timeout` ran out.
+    Timeout,
+    /// No connection: SQLSTATE 53300 "sorry, too many clients already".
+    Refused,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum Phase {
+    /// Received, but the function is at its concurrency limit: the invoke is retried.
+    Throttled { retry_at: Millis },
+    /// Running, waiting to retry a refused connection (the handler's own backoff).
+    Connecting { retry_at: Millis, attempt: u32 },
+    /// Running, waiting in the RDS Proxy queue for a connection.
+    ProxyQueued,
+    /// Running with its outcome decided; `holds_connection` is false for one that failed to connect.
+    Working { ends_at: Millis, outcome: Outcome, holds_connection: bool },
+}
+
+/// One batch a poller received: its messages stay in flight until they are deleted or their
+/// visibility timeout runs out.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Batch {
+    pub id: u64,
+    pub received_at: Millis,
+    /// When its messages become visible again unless deleted.
+    pub visible_at: Millis,
+    pub messages: Vec<(Msg, u64)>,
+    /// The visibility timeout ran out while the invocation was still running: its messages are
+    /// back in the queue and this invocation is a stale copy.
+    pub returned: bool,
+    pub phase: Phase,
+    /// When the invocation started and when its `Timeout` ends it.
+    pub started_at: Option<Millis>,
+    pub deadline: Millis,
+}
+
+impl Batch {
+    pub fn len(&self) -> u64 {
+        self.messages.iter().map(|m| m.1).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn is_running(&self) -> bool {
+        !matches!(self.phase, Phase::Throttled { .. })
+    }
+    pub fn holds_connection(&self) -> bool {
+        matches!(self.phase, Phase::Working { holds_connection: true, .. })
+    }
+    fn has_poison(&self) -> bool {
+        self.messages.iter().any(|(m, _)| m.poison)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SqsEvent {
+    Throttled { count: u64 },
+    Refused { count: u64 },
+    HandlerErrors { count: u64 },
+    RedeliveredWhileRunning { count: u64 },
+    MovedToDlq { count: u64 },
+    TimeoutRaised { timeout_s: u64 },
+}
+
+impl SqsEvent {
+    pub fn describe(&self) -> String {
+        match *self {
+            SqsEvent::Throttled { count } => format!("{count} invoke(s) throttled: Rate Exceeded (TooManyRequestsException)"),
+            SqsEvent::Refused { count } => format!("{count} connection(s) refused: FATAL 53300 sorry, too many clients already"),
+            SqsEvent::HandlerErrors { count } => format!("{count} invocation(s) failed: their messages stay in flight until the visibility timeout"),
+            SqsEvent::RedeliveredWhileRunning { count } => {
+                format!("{count} message(s) visible again while their first copy still runs")
+            }
+            SqsEvent::MovedToDlq { count } => format!("{count} message(s) moved to the dead-letter queue"),
+            SqsEvent::TimeoutRaised { timeout_s } => format!("function Timeout raised to {timeout_s} s (the mapping is not re-checked)"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TimedEvent {
+    pub at_ms: Millis,
+    pub event: SqsEvent,
+}
+
+/// Running totals and peaks; the summary is built from these.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counters {
+    pub sent: u64,
+    pub completed: u64,
+    pub dlq: u64,
+    pub expired: u64,
+    pub receives: u64,
+    pub invocations: u64,
+    pub throttles: u64,
+    pub handler_errors: u64,
+    pub timeouts: u64,
+    pub connections_refused: u64,
+    pub processed_more_than_once: u64,
+    pub redelivered_while_running: u64,
+    pub peak_concurrency: u64,
+    pub peak_concurrency_at_ms: Millis,
+    /// Invocations without a connection at the moment concurrency peaked.
+    pub refused_at_peak: u64,
+    pub peak_connections: u64,
+    pub peak_visible: u64,
+    pub peak_in_flight: u64,
+    pub peak_poller_batches: u64,
+    pub max_age_of_oldest_ms: Millis,
+    /// The longest a running handler waited for its connection (retrying, or in the RDS Proxy queue).
+    pub max_connection_wait_ms: Millis,
+    pub first_refusal_at_ms: Option<Millis>,
+    pub last_completed_at_ms: Option<Millis>,
+}
+
+/// What happened during the latest step (for flashes in the UI).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct StepActivity {
+    pub throttled: u64,
+    pub refused: u64,
+    pub errors: u64,
+    pub redelivered: u64,
+    pub to_dlq: u64,
+}
+
+/// Chart series, one point per simulated second at most (thinned when long).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Series {
+    pub concurrency: BoundedSeries,
+    pub connections: BoundedSeries,
+    pub visible: BoundedSeries,
+    pub in_flight: BoundedSeries,
+    pub dlq: BoundedSeries,
+    pub age_ms: BoundedSeries,
+}
+
+impl Series {
+    fn new() -> Self {
+        let s = || BoundedSeries::new(SERIES_CAPACITY, SERIES_INTERVAL_MS);
+        Self { concurrency: s(), connections: s(), visible: s(), in_flight: s(), dlq: s(), age_ms: s() }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SqsSim {
+    params: SqsParams,
+    rng: SimRng,
+    now: Millis,
+    /// The function's current `Timeout` in seconds (changes when it is raised).
+    timeout_s: u64,
+    timeout_change_applied: bool,
+    visible: BTreeMap<Msg, u64>,
+    visible_count: u64,
+    /// Messages of failed invocations, waiting out their visibility timeout: (visible_at, msg).
+    waiting: BTreeMap<(Millis, Msg), u64>,
+    in_flight_count: u64,
+    /// Batches that occupy a poller: throttled or invoking (including stale copies).
+    active: Vec<Batch>,
+    next_batch_id: u64,
+    running: u64,
+    connections: u64,
+    proxy_queue: u64,
+    /// Concurrent batches the mapping allows now.
+    poller_batches: u64,
+    scale_credit: u64,
+    arrival_credit: u64,
+    gather_since: Option<Millis>,
+    /// Messages were still visible when every poller was busy at the end of the last step.
+    backlog_after_poll: bool,
+    counters: Counters,
+    activity: StepActivity,
+    series: Series,
+    events: VecDeque<TimedEvent>,
+}
+
+impl SqsSim {
+    /// Builds the system. `params` must have passed validation.
+    pub fn new(params: SqsParams, seed: u64) -> Self {
+        let mut sim = Self {
+            rng: SimRng::new(seed),
+            now: 0,
+            timeout_s: params.function.timeout,
+            timeout_change_applied: false,
+            visible: BTreeMap::new(),
+            visible_count: 0,
+            waiting: BTreeMap::new(),
+            in_flight_count: 0,
+            active: Vec::new(),
+            next_batch_id: 0,
+            running: 0,
+            connections: 0,
+            proxy_queue: 0,
+            poller_batches: INITIAL_POLLER_BATCHES.min(params.mapping_concurrency_cap()),
+            scale_credit: 0,
+            arrival_credit: 0,
+            gather_since: None,
+            backlog_after_poll: false,
+            counters: Counters::default(),
+            activity: StepActivity::default(),
+            series: Series::new(),
+            events: VecDeque::with_capacity(EVENT_LOG_CAPACITY),
+            params,
+        };
+        let initial = sim.params.arrivals.initial_messages;
+        sim.send(0, initial);
+        sim.counters.peak_poller_batches = sim.poller_batches;
+        sim.measure();
+        sim
+    }
+
+    pub fn params(&self) -> &SqsParams {
+        &self.params
+    }
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+    pub fn activity(&self) -> &StepActivity {
+        &self.activity
+    }
+    pub fn series(&self) -> &Series {
+        &self.series
+    }
+    pub fn recent_events(&self) -> impl DoubleEndedIterator<Item = &TimedEvent> {
+        self.events.iter()
+    }
+    pub fn batches(&self) -> &[Batch] {
+        &self.active
+    }
+    pub fn visible(&self) -> u64 {
+        self.visible_count
+    }
+    pub fn in_flight(&self) -> u64 {
+        self.in_flight_count
+    }
+    /// Running invocations (Lambda's ConcurrentExecutions), stale copies included.
+    pub fn concurrency(&self) -> u64 {
+        self.running
+    }
+    pub fn connections_in_use(&self) -> u64 {
+        self.connections
+    }
+    pub fn proxy_queue(&self) -> u64 {
+        self.proxy_queue
+    }
+    pub fn poller_batches(&self) -> u64 {
+        self.poller_batches
+    }
+    pub fn timeout_s(&self) -> u64 {
+        self.timeout_s
+    }
+    /// Visible message groups, oldest first: (message, count).
+    pub fn visible_cohorts(&self) -> impl Iterator<Item = (&Msg, &u64)> {
+        self.visible.iter()
+    }
+    /// Failed messages waiting out their visibility timeout: ((visible_at, message), count).
+    pub fn waiting_cohorts(&self) -> impl Iterator<Item = (&(Millis, Msg), &u64)> {
+        self.waiting.iter()
+    }
+    /// How many cohorts the simulation holds: what its memory grows with.
+    pub fn cohort_count(&self) -> usize {
+        self.visible.len() + self.waiting.len() + self.active.iter().map(|b| b.messages.len()).sum::<usize>()
+    }
+    /// Age of the oldest visible message.
+    pub fn age_of_oldest_ms(&self) -> Millis {
+        self.visible.keys().next().map_or(0, |m| self.now - m.arrived_at)
+    }
+
+    /// Recounts visible and in-flight messages from the cohorts (for tests of the counters).
+    pub fn recount(&self) -> (u64, u64) {
+        let visible = self.visible.values().sum();
+        let waiting: u64 = self.waiting.values().sum();
+        let active: u64 = self.active.iter().filter(|b| !b.returned).map(Batch::len).sum();
+        (visible, waiting + active)
+    }
+
+    /// Messages that can still change state or arrive.
+    pub fn is_finished(&self) -> bool {
+        let more_arrivals = self.params.arrivals.messages_per_minute > 0
+            || self.params.arrivals.spike.as_ref().is_some_and(|s| {
+                s.messages_per_minute > 0 && self.now < (s.start_seconds + s.duration_seconds) * 1000
+            });
+        !more_arrivals && self.visible_count == 0 && self.in_flight_count == 0 && self.active.is_empty()
+    }
+
+    /// Raises (or lowers) the function `Timeout` now, the way `UpdateFunctionConfiguration` does:
+    /// the mapping is not checked again. Recorded in the params so the run can be replayed.
+    pub fn change_timeout_now(&mut self, timeout_s: u64) {
+        self.params.function.timeout_change = Some(super::params::TimeoutChange { at_seconds: self.now / 1000, timeout: timeout_s });
+        self.timeout_change_applied = true;
+        self.timeout_s = timeout_s;
+        self.log(SqsEvent::TimeoutRaised { timeout_s });
+    }
+
+    pub fn run_until(&mut self, until: Millis) {
+        while self.now < until && !self.is_finished() {
+            self.step();
+        }
+    }
+
+    pub fn step(&mut self) {
+        self.now += STEP_MS;
+        let now = self.now;
+        self.activity = StepActivity::default();
+        self.apply_timeout_change();
+        let rate = self.params.messages_per_minute_at(now);
+        self.arrival_credit += rate * STEP_MS;
+        let arriving = self.arrival_credit / 60_000;
+        self.arrival_credit %= 60_000;
+        self.send(now, arriving);
+        self.expire_retention();
+        self.advance_invocations();
+        self.expire_visibility();
+        self.retry_throttled();
+        self.scale();
+        self.poll();
+        self.measure();
+        self.log_activity();
+    }
+
+    fn apply_timeout_change(&mut self) {
+        if self.timeout_change_applied {
+            return;
+        }
+        if let Some(change) = self.params.function.timeout_change.clone() {
+            if self.now >= change.at_seconds * 1000 {
+                self.timeout_change_applied = true;
+                self.timeout_s = change.timeout;
+                self.log(SqsEvent::TimeoutRaised { timeout_s: change.timeout });
+            }
+        }
+    }
+
+    fn send(&mut self, at: Millis, count: u64) {
+        if count == 0 {
+            return;
+        }
+        let share = count * self.params.arrivals.poison_percent;
+        let mut poison = share / 100;
+        if share % 100 > 0 && self.rng.between(0, 99) < share % 100 {
+            poison += 1;
+        }
+        let healthy = count - poison;
+        for (n, is_poison) in [(healthy, false), (poison, true)] {
+            if n > 0 {
+                *self.visible.entry(Msg { arrived_at: at, receives: 0, poison: is_poison, handled: false }).or_insert(0) += n;
+            }
+        }
+        self.visible_count += count;
+        self.counters.sent += count;
+    }
+
+    fn expire_retention(&mut self) {
+        let retention = self.params.queue.message_retention_period * 1000;
+        while let Some(entry) = self.visible.first_entry() {
+            if entry.key().arrived_at + retention > self.now {
+                break;
+            }
+            let count = entry.remove();
+            self.visible_count -= count;
+            self.counters.expired += count;
+        }
+    }
+
+    /// Messages leaving flight without being deleted: back to the queue, or to the DLQ.
+    fn return_messages(&mut self, messages: impl IntoIterator<Item = (Msg, u64)>) {
+        let max = self.params.queue.redrive_policy.as_ref().map(|p| p.max_receive_count);
+        for (msg, count) in messages {
+            self.in_flight_count -= count;
+            if max.is_some_and(|max| u64::from(msg.receives) >= max) {
+                self.counters.dlq += count;
+                self.activity.to_dlq += count;
+            } else {
+                *self.visible.entry(msg).or_insert(0) += count;
+                self.visible_count += count;
+            }
+        }
+    }
+
+    fn delete(&mut self, messages: &[(Msg, u64)]) {
+        for &(msg, count) in messages {
+            self.in_flight_count -= count;
+            self.counters.completed += count;
+            if msg.handled {
+                self.counters.processed_more_than_once += count;
+            }
+        }
+        self.counters.last_completed_at_ms = Some(self.now);
+    }
+
+    /// Failed messages stay in flight until their visibility timeout.
+    fn park(&mut self, visible_at: Millis, messages: impl IntoIterator<Item = (Msg, u64)>) {
+        for (msg, count) in messages {
+            *self.waiting.entry((visible_at, msg)).or_insert(0) += count;
+        }
+    }
+
+    /// Steps 4 and 6: invocations that end, and handlers waiting for a connection.
+    fn advance_invocations(&mut self) {
+        let now = self.now;
+        let mut batches = std::mem::take(&mut self.active);
+        // Endings first, so the connections they free are there for the waiters below.
+        batches.retain_mut(|batch| match batch.phase {
+            Phase::Working { ends_at, outcome, holds_connection } if ends_at <= now => {
+                if holds_connection {
+                    self.connections -= 1;
+                }
+                self.running -= 1;
+                self.end(batch, outcome);
+                false
+            }
+            _ => true,
+        });
+        for batch in batches.iter_mut() {
+            match batch.phase {
+                Phase::Connecting { retry_at, attempt } if retry_at <= now || batch.deadline <= now => {
+                    if batch.deadline <= now {
+                        batch.phase = Phase::Working { ends_at: now, outcome: Outcome::Timeout, holds_connection: false };
+                    } else {
+                        self.connect(batch, attempt);
+                    }
+                }
+                Phase::ProxyQueued => {
+                    if batch.deadline <= now {
+                        self.proxy_queue -= 1;
+                        batch.phase = Phase::Working { ends_at: now, outcome: Outcome::Timeout, holds_connection: false };
+                    } else if self.connections < self.params.database.available() {
+                        self.proxy_queue -= 1;
+                        self.start_work(batch);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Timeouts decided just now end in this step.
+        batches.retain_mut(|batch| match batch.phase {
+            Phase::Working { ends_at, outcome, holds_connection: false } if ends_at <= now => {
+                self.running -= 1;
+                self.end(batch, outcome);
+                false
+            }
+            _ => true,
+        });
+        self.active = batches;
+    }
+
+    fn end(&mut self, batch: &mut Batch, outcome: Outcome) {
+        if outcome != Outcome::Success && !(outcome == Outcome::Poison && self.reports_item_failures()) {
+            self.counters.handler_errors += 1;
+            self.activity.errors += 1;
+        }
+        if outcome == Outcome::Timeout {
+            self.counters.timeouts += 1;
+        }
+        if batch.returned {
+            // A stale copy: its messages are already back in the queue, but it did their work again.
+            if matches!(outcome, Outcome::Success | Outcome::Poison) {
+                let again: u64 = batch.messages.iter().filter(|(m, _)| m.handled && !m.poison).map(|m| m.1).sum();
+                self.counters.processed_more_than_once += again;
+            }
+            return;
+        }
+        let messages = std::mem::take(&mut batch.messages);
+        match outcome {
+            Outcome::Success => self.delete(&messages),
+            Outcome::Poison if self.reports_item_failures() => {
+                let (bad, good): (Vec<_>, Vec<_>) = messages.into_iter().partition(|(m, _)| m.poison);
+                self.delete(&good);
+                self.park(batch.visible_at, bad);
+            }
+            // The whole batch failed, but the handler did the healthy messages' work.
+            Outcome::Poison => {
+                let again: u64 = messages.iter().filter(|(m, _)| m.handled && !m.poison).map(|m| m.1).sum();
+                self.counters.processed_more_than_once += again;
+                self.park(batch.visible_at, messages.into_iter().map(|(m, c)| (Msg { handled: m.handled || !m.poison, ..m }, c)))
+            }
+            Outcome::Timeout | Outcome::Refused => self.park(batch.visible_at, messages),
+        }
+    }
+
+    fn reports_item_failures(&self) -> bool {
+        self.params.event_source_mapping.reports_batch_item_failures()
+    }
+
+    /// Step 5.
+    fn expire_visibility(&mut self) {
+        let now = self.now;
+        while let Some(entry) = self.waiting.first_entry() {
+            if entry.key().0 > now {
+                break;
+            }
+            let ((_, msg), count) = entry.remove_entry();
+            self.return_messages([(msg, count)]);
+        }
+        let mut batches = std::mem::take(&mut self.active);
+        batches.retain_mut(|batch| {
+            if batch.returned || batch.visible_at > now {
+                return true;
+            }
+            match batch.phase {
+                Phase::Throttled { .. } => {
+                    // Lambda gives up on the invoke; the handler never ran.
+                    self.return_messages(std::mem::take(&mut batch.messages));
+                    false
+                }
+                phase => {
+                    let doing_the_work = matches!(phase, Phase::Working { outcome: Outcome::Success | Outcome::Poison, .. });
+                    let count = batch.len();
+                    self.counters.redelivered_while_running += count;
+                    self.activity.redelivered += count;
+                    batch.returned = true;
+                    let copies: Vec<_> = batch
+                        .messages
+                        .iter()
+                        .map(|&(m, c)| (Msg { handled: m.handled || (doing_the_work && !m.poison), ..m }, c))
+                        .collect();
+                    self.return_messages(copies);
+                    true
+                }
+            }
+        });
+        self.active = batches;
+    }
+
+    /// Step 7.
+    fn retry_throttled(&mut self) {
+        let now = self.now;
+        let mut batches = std::mem::take(&mut self.active);
+        for batch in batches.iter_mut() {
+            if let Phase::Throttled { retry_at } = batch.phase {
+                if retry_at <= now {
+                    self.invoke(batch);
+                }
+            }
+        }
+        self.active = batches;
+    }
+
+    /// Step 8: +300 (or +60) concurrent batches a minute while messages wait and every poller is
+    /// busy; back down at the same pace when the queue is empty.
+    fn scale(&mut self) {
+        let cap = self.params.mapping_concurrency_cap();
+        let floor = INITIAL_POLLER_BATCHES.min(cap);
+        let per_minute = if self.params.event_source_mapping.legacy_scaling { LEGACY_SCALE_UP_PER_MINUTE } else { SCALE_UP_PER_MINUTE };
+        let wants_more = self.backlog_after_poll && self.poller_batches < cap;
+        let wants_less = self.visible_count == 0 && self.poller_batches > floor;
+        if wants_more || wants_less {
+            self.scale_credit += per_minute * STEP_MS;
+            let whole = self.scale_credit / 60_000;
+            self.scale_credit %= 60_000;
+            self.poller_batches =
+                if wants_more { (self.poller_batches + whole).min(cap) } else { self.poller_batches.saturating_sub(whole).max(floor) };
+        } else {
+            self.scale_credit = 0;
+        }
+        self.poller_batches = self.poller_batches.clamp(floor.min(cap), cap);
+        self.counters.peak_poller_batches = self.counters.peak_poller_batches.max(self.poller_batches);
+    }
+
+    /// Step 9.
+    fn poll(&mut self) {
+        let now = self.now;
+        let esm = &self.params.event_source_mapping;
+        let (batch_size, window_ms) = (esm.batch_size, esm.maximum_batching_window_in_seconds * 1000);
+        self.backlog_after_poll = false;
+        if self.visible_count == 0 {
+            self.gather_since = None;
+            return;
+        }
+        if window_ms > 0 && self.visible_count < batch_size {
+            let since = *self.gather_since.get_or_insert(now);
+            if now - since < window_ms {
+                return;
+            }
+        }
+        self.gather_since = None;
+        let visibility_ms = self.params.queue.visibility_timeout * 1000;
+        while (self.active.len() as u64) < self.poller_batches && self.visible_count > 0 {
+            let messages = self.receive(batch_size);
+            let mut batch = Batch {
+                id: self.next_batch_id,
+                received_at: now,
+                visible_at: now + visibility_ms,
+                messages,
+                returned: false,
+                phase: Phase::Throttled { retry_at: now },
+                started_at: None,
+                deadline: 0,
+            };
+            self.next_batch_id += 1;
+            self.invoke(&mut batch);
+            self.active.push(batch);
+        }
+        self.backlog_after_poll = self.visible_count > 0;
+    }
+
+    /// Takes up to `n` of the oldest visible messages, raising their receive count. Messages sent
+    /// in the same step are mixed: a batch cut from them takes poison and healthy ones (and first
+    /// and repeated deliveries) in proportion, as a real receive would.
+    fn receive(&mut self, n: u64) -> Vec<(Msg, u64)> {
+        let mut out: Vec<(Msg, u64)> = Vec::new();
+        let mut need = n;
+        while need > 0 {
+            let Some((first, _)) = self.visible.first_key_value() else { break };
+            let arrived_at = first.arrived_at;
+            let group: Vec<(Msg, u64)> =
+                self.visible.iter().take_while(|(m, _)| m.arrived_at == arrived_at).map(|(m, c)| (*m, *c)).collect();
+            let total: u64 = group.iter().map(|g| g.1).sum();
+            let mut takes: Vec<u64> = if total <= need {
+                group.iter().map(|g| g.1).collect()
+            } else {
+                group.iter().map(|g| g.1 * need / total).collect()
+            };
+            // Hand out what rounding down left over, largest remainder first.
+            let mut short = need.min(total) - takes.iter().sum::<u64>();
+            let mut order: Vec<usize> = (0..group.len()).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse((group[i].1 * need) % total.max(1)));
+            for &i in order.iter().cycle().take(group.len() * 2) {
+                if short == 0 {
+                    break;
+                }
+                if takes[i] < group[i].1 {
+                    takes[i] += 1;
+                    short -= 1;
+                }
+            }
+            for ((msg, have), take) in group.into_iter().zip(takes) {
+                if take == 0 {
+                    continue;
+                }
+                if take == have {
+                    self.visible.remove(&msg);
+                } else if let Some(count) = self.visible.get_mut(&msg) {
+                    *count -= take;
+                }
+                need -= take;
+                out.push((Msg { receives: msg.receives + 1, ..msg }, take));
+            }
+        }
+        let taken = n - need;
+        self.visible_count -= taken;
+        self.in_flight_count += taken;
+        self.counters.receives += taken;
+        out
+    }
+
+    /// Invoke the function for `batch`, or throttle it.
+    fn invoke(&mut self, batch: &mut Batch) {
+        if self.running >= self.params.function_concurrency_cap() {
+            self.counters.throttles += 1;
+            self.activity.throttled += 1;
+            batch.phase = Phase::Throttled { retry_at: self.now + THROTTLE_RETRY_MS };
+            return;
+        }
+        self.running += 1;
+        self.counters.invocations += 1;
+        batch.started_at = Some(self.now);
+        batch.deadline = self.now + self.timeout_s * 1000;
+        self.connect(batch, 0);
+    }
+
+    /// The handler asks Postgres (or RDS Proxy) for a connection.
+    fn connect(&mut self, batch: &mut Batch, attempt: u32) {
+        let db = &self.params.database;
+        if self.connections < db.available() && !(db.rds_proxy && self.proxy_queue > 0) {
+            self.start_work(batch);
+        } else if db.rds_proxy {
+            self.proxy_queue += 1;
+            batch.phase = Phase::ProxyQueued;
+        } else {
+            self.counters.connections_refused += 1;
+            self.counters.first_refusal_at_ms.get_or_insert(self.now);
+            self.activity.refused += 1;
+            if u64::from(attempt) < db.connect_retries {
+                let wait = db.retry_backoff_ms.saturating_mul(1 << attempt.min(20));
+                batch.phase = Phase::Connecting { retry_at: self.now + wait, attempt: attempt + 1 };
+            } else {
+                // The error surfaces at once; the invocation still counts for this step.
+                batch.phase = Phase::Working { ends_at: self.now + STEP_MS, outcome: Outcome::Refused, holds_connection: false };
+            }
+        }
+    }
+
+    fn start_work(&mut self, batch: &mut Batch) {
+        self.connections += 1;
+        if let Some(started) = batch.started_at {
+            self.counters.max_connection_wait_ms = self.counters.max_connection_wait_ms.max(self.now - started);
+        }
+        let f = &self.params.function;
+        let base = batch.len() * f.handler_ms_per_message;
+        let spread = f.jitter_percent;
+        let factor = if spread > 0 { 100 - spread + self.rng.between(0, 2 * spread) } else { 100 };
+        let duration = (base * factor / 100).max(1);
+        let finish = self.now + duration;
+        let (ends_at, outcome) = if finish > batch.deadline {
+            (batch.deadline, Outcome::Timeout)
+        } else if batch.has_poison() {
+            (finish, Outcome::Poison)
+        } else {
+            (finish, Outcome::Success)
+        };
+        batch.phase = Phase::Working { ends_at, outcome, holds_connection: true };
+    }
+
+    fn measure(&mut self) {
+        let age = self.age_of_oldest_ms();
+        let c = &mut self.counters;
+        if self.running > c.peak_concurrency {
+            c.peak_concurrency = self.running;
+            c.peak_concurrency_at_ms = self.now;
+            c.refused_at_peak = self.running - self.connections;
+        }
+        c.peak_connections = c.peak_connections.max(self.connections);
+        c.peak_visible = c.peak_visible.max(self.visible_count);
+        c.peak_in_flight = c.peak_in_flight.max(self.in_flight_count);
+        c.max_age_of_oldest_ms = c.max_age_of_oldest_ms.max(age);
+        let now = self.now;
+        let s = &mut self.series;
+        s.concurrency.record(now, self.running);
+        s.connections.record(now, self.connections);
+        s.visible.record(now, self.visible_count);
+        s.in_flight.record(now, self.in_flight_count);
+        s.dlq.record(now, self.counters.dlq);
+        s.age_ms.record(now, age);
+    }
+
+    fn log_activity(&mut self) {
+        let a = self.activity;
+        let events = [
+            (a.throttled, SqsEvent::Throttled { count: a.throttled }),
+            (a.refused, SqsEvent::Refused { count: a.refused }),
+            (a.errors, SqsEvent::HandlerErrors { count: a.errors }),
+            (a.redelivered, SqsEvent::RedeliveredWhileRunning { count: a.redelivered }),
+            (a.to_dlq, SqsEvent::MovedToDlq { count: a.to_dlq }),
+        ];
+        for (count, event) in events {
+            if count > 0 {
+                self.log(event);
+            }
+        }
+    }
+
+    fn log(&mut self, event: SqsEvent) {
+        if self.events.len() == EVENT_LOG_CAPACITY {
+            self.events.pop_front();
+        }
+        self.events.push_back(TimedEvent { at_ms: self.now, event });
+    }
+}

@@ -1,0 +1,187 @@
+//! Scenario 3 as a widget: the SQS queue, the Lambda slots with their caps, the Postgres pool,
+//! the dead-letter queue, charts, the code and every parameter.
+
+mod charts;
+pub mod code_panel;
+mod controls;
+pub mod queue_view;
+pub mod slots;
+pub mod state;
+
+use crate::engine::sqs::{warnings, STEP_MS};
+use crate::format;
+use crate::ui::hooks::use_animation_frame;
+use crate::ui::widgets::transport::Transport;
+use charts::{Chart, Level, Line};
+use code_panel::CodePanel;
+use controls::Controls;
+use queue_view::{DeadLetterQueue, QueueView};
+use slots::{LambdaSlots, PostgresPool};
+use state::{Action, SqsPlayground};
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct StateProps {
+    pub state: Rc<SqsPlayground>,
+}
+
+/// The numbers the simulation keeps, exact whatever is drawn.
+#[function_component]
+pub fn Metrics(props: &StateProps) -> Html {
+    let sim = &props.state.sim;
+    let c = sim.counters();
+    let items: [(&str, String, &str); 12] = [
+        ("visible", format::count(sim.visible()), "m-visible"),
+        ("in flight", format::count(sim.in_flight()), "m-in-flight"),
+        ("DLQ", format::count(c.dlq), "m-dlq"),
+        ("age of oldest", format::sim_time(sim.age_of_oldest_ms()), "m-age"),
+        ("concurrent executions", format::count(sim.concurrency()), "m-concurrency"),
+        ("throttles", format::count(c.throttles), "m-throttles"),
+        ("invocations", format::count(c.invocations), "m-invocations"),
+        ("handler errors", format::count(c.handler_errors), "m-errors"),
+        ("connections in use", format::count(sim.connections_in_use()), "m-connections"),
+        ("connections refused", format::count(c.connections_refused), "m-refused"),
+        ("processed more than once", format::count(c.processed_more_than_once), "m-duplicates"),
+        ("completed", format!("{} of {}", format::count(c.completed), format::count(c.sent)), "m-completed"),
+    ];
+    html! {
+        <dl class="sqs-metrics">
+            { for items.iter().map(|(label, value, id)| html! {
+                <div><dt>{ *label }</dt><dd data-testid={*id}>{ value.clone() }</dd></div>
+            }) }
+        </dl>
+    }
+}
+
+/// AWS's warnings for the configuration, plus the way to reach the bad state people reach.
+#[function_component]
+pub fn Warnings(props: &StateProps) -> Html {
+    let list = warnings(props.state.sim.params());
+    if list.is_empty() {
+        return html! { <p class="sqs-ok" data-testid="sqs-warnings">{ "✓ AWS would raise no warning for this configuration." }</p> };
+    }
+    html! {
+        <div class="sqs-warnings" role="status" data-testid="sqs-warnings">
+            <p class="sqs-warnings-title">{ "⚠ Accepted by AWS, but:" }</p>
+            <ul>
+                { for list.iter().map(|w| html! { <li><code>{ w.field }</code>{ ": " }{ w.message.clone() }</li> }) }
+            </ul>
+        </div>
+    }
+}
+
+#[function_component]
+fn RaiseTimeout(props: &StateProps) -> Html {
+    let dispatch = use_context::<Callback<Action>>();
+    let current = props.state.sim.timeout_s();
+    let wanted = use_state(|| 120u64);
+    let on_input = {
+        let wanted = wanted.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().trim().parse::<u64>() {
+                wanted.set(v.clamp(1, 900));
+            }
+        })
+    };
+    let value = *wanted;
+    let onclick = dispatch.map(|d| d.reform(move |_| Action::RaiseTimeoutNow(value)));
+    html! {
+        <div class="sqs-raise">
+            <span>{ format!("Function Timeout now {current} s. Change it while the mapping exists (AWS does not re-check the queue):") }</span>
+            <label class="select">{ "Timeout " }
+                <input type="number" min="1" max="900" value={value.to_string()} onchange={on_input} aria-label="New function Timeout in seconds" />
+                { " s" }
+            </label>
+            <button type="button" data-testid="sqs-raise-timeout" onclick={onclick}>{ "Raise Timeout now" }</button>
+        </div>
+    }
+}
+
+#[function_component]
+pub fn SqsWidget() -> Html {
+    let state = use_reducer(SqsPlayground::default);
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.dispatch(action))
+    };
+    use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
+    let view = Rc::new((*state).clone());
+    let sim = &view.sim;
+    let p = sim.params();
+    let status = if sim.is_finished() {
+        "finished"
+    } else if view.clock.playing {
+        "running"
+    } else {
+        "paused"
+    };
+    let series = sim.series();
+    let now = sim.now();
+    let with_now = |points: &[(u64, u64)], value: u64| {
+        let mut v = points.to_vec();
+        v.push((now, value));
+        v
+    };
+    let mut concurrency_levels = vec![Level {
+        value: p.database.available(),
+        label: format!("connections available: {}", p.database.available()),
+        class: "available",
+    }];
+    let cap = p.function_concurrency_cap().min(p.mapping_concurrency_cap());
+    if cap < 1_000 {
+        concurrency_levels.push(Level { value: cap, label: format!("concurrency cap {cap}"), class: "cap" });
+    }
+    let concurrency_lines = vec![
+        Line { label: "concurrent executions".into(), class: "concurrency", points: with_now(series.concurrency.points(), sim.concurrency()) },
+        Line { label: "connections in use".into(), class: "connections", points: with_now(series.connections.points(), sim.connections_in_use()) },
+    ];
+    let queue_lines = vec![
+        Line { label: "visible".into(), class: "visible", points: with_now(series.visible.points(), sim.visible()) },
+        Line { label: "in flight".into(), class: "in-flight", points: with_now(series.in_flight.points(), sim.in_flight()) },
+        Line { label: "dead-letter queue".into(), class: "dlq", points: with_now(series.dlq.points(), sim.counters().dlq) },
+    ];
+    let recent: Vec<String> =
+        sim.recent_events().rev().take(4).map(|e| format!("{} · {}", format::sim_time(e.at_ms), e.event.describe())).collect();
+
+    html! {
+        <ContextProvider<Callback<Action>> context={dispatch.clone()}>
+        <div class="widget sqs-widget" data-widget="sqs">
+            <Transport clock={view.clock.clone()} now={now} status={status} step_ms={STEP_MS} time_testid="sqs-sim-time"
+                on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
+                on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
+            if let Some(notice) = &view.notice {
+                <p class="notice" role="status" data-testid="sqs-notice">{ notice.clone() }</p>
+            }
+            <Warnings state={view.clone()} />
+            <RaiseTimeout state={view.clone()} />
+            <Metrics state={view.clone()} />
+            <div class="sqs-stage">
+                <QueueView state={view.clone()} />
+                <LambdaSlots state={view.clone()} />
+                <div class="sqs-side">
+                    <PostgresPool state={view.clone()} />
+                    <DeadLetterQueue dlq={sim.counters().dlq} sent={sim.counters().sent}
+                        max_receive_count={p.queue.redrive_policy.as_ref().map(|r| r.max_receive_count)}
+                        flashing={sim.activity().to_dlq > 0} />
+                </div>
+            </div>
+            <ul class="sqs-events" aria-live="polite">
+                if recent.is_empty() {
+                    <li class="quiet">{ "No throttles, refusals, failures or redeliveries so far." }</li>
+                }
+                { for recent.iter().map(|line| html! { <li>{ line.clone() }</li> }) }
+            </ul>
+            <div class="two-up">
+                <Chart title="Concurrent executions against Postgres connections" lines={concurrency_lines}
+                    levels={concurrency_levels} now={now} testid="sqs-chart-concurrency" />
+                <Chart title={format!("Queue depth · oldest message waited up to {}", format::sim_time(sim.counters().max_age_of_oldest_ms))}
+                    lines={queue_lines} levels={Vec::<Level>::new()} now={now} testid="sqs-chart-queue" />
+            </div>
+            <CodePanel state={view.clone()} />
+            <Controls state={view.clone()} dispatch={dispatch.clone()} />
+        </div>
+        </ContextProvider<Callback<Action>>>
+    }
+}

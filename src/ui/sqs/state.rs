@@ -1,0 +1,204 @@
+//! The SQS + Lambda widget's state and its reducer: every change the reader makes is an [`Action`].
+
+use crate::clock::Clock;
+use crate::engine::sqs::{validate, RedrivePolicy, ScalingConfig, Spike, SqsParams, SqsSim, FunctionResponseType, RANGES, STEP_MS};
+use crate::scenario::{presets, System};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The preset the widget opens with: the campaign, uncapped.
+pub const DEFAULT_PRESET: &str = "article-campaign";
+/// Ten times real time: the campaign's first five minutes play in half a minute.
+pub const DEFAULT_SPEED: f64 = 10.0;
+
+/// Which part of the campaign spike a control edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpikeField {
+    Start,
+    Duration,
+    Rate,
+}
+
+pub enum Action {
+    Frame { real_ms: f64 },
+    TogglePlay,
+    Step,
+    SetSpeed(f64),
+    Reset,
+    LoadPreset(String),
+    SetSeed(u64),
+    /// An entry of [`RANGES`] by index, with its new value.
+    SetRange(usize, u64),
+    SetSpike(Option<Spike>),
+    SetSpikeField(SpikeField, u64),
+    SetMaxReceiveCount(Option<u64>),
+    SetMaximumConcurrency(Option<u64>),
+    SetReservedConcurrency(Option<u64>),
+    SetReportBatchItemFailures(bool),
+    SetLegacyScaling(bool),
+    SetRdsProxy(bool),
+    /// `UpdateFunctionConfiguration` while the run goes on: the mapping is not re-checked.
+    RaiseTimeoutNow(u64),
+}
+
+#[derive(Clone)]
+pub struct SqsPlayground {
+    pub preset: String,
+    pub params: SqsParams,
+    pub seed: u64,
+    pub sim: SqsSim,
+    pub clock: Clock,
+    /// A message for the reader about input that was refused or adjusted.
+    pub notice: Option<String>,
+    revision: u64,
+}
+
+impl PartialEq for SqsPlayground {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+    }
+}
+
+impl Default for SqsPlayground {
+    fn default() -> Self {
+        let (params, seed) = sqs_preset(DEFAULT_PRESET).expect("the default preset is an SQS preset");
+        Self::with(DEFAULT_PRESET.to_string(), params, seed)
+    }
+}
+
+/// An SQS preset's parameters and seed.
+pub fn sqs_preset(name: &str) -> Option<(SqsParams, u64)> {
+    let scenario = presets::sqs::PRESETS.iter().find(|p| p.name == name)?.scenario();
+    let System::SqsLambda(params) = scenario.system else { return None };
+    Some((params, scenario.seed))
+}
+
+impl SqsPlayground {
+    pub fn with(preset: String, params: SqsParams, seed: u64) -> Self {
+        Self {
+            preset,
+            sim: SqsSim::new(params.clone(), seed),
+            params,
+            seed,
+            clock: Clock::new(DEFAULT_SPEED, STEP_MS),
+            notice: None,
+            revision: 0,
+        }
+    }
+
+    /// A preset by name (for tests and the preset menu).
+    pub fn from_preset(name: &str) -> Option<Self> {
+        let (params, seed) = sqs_preset(name)?;
+        Some(Self::with(name.to_string(), params, seed))
+    }
+
+    fn restart(&mut self) {
+        self.sim = SqsSim::new(self.params.clone(), self.seed);
+        self.clock.settle();
+    }
+
+    /// Applies a parameter change if AWS would accept it; otherwise says why not.
+    fn change(&mut self, edit: impl FnOnce(&mut SqsParams)) {
+        let mut next = self.params.clone();
+        edit(&mut next);
+        match validate(&next) {
+            Ok(()) => {
+                self.params = next;
+                self.preset = "custom".into();
+                self.notice = None;
+                self.restart();
+            }
+            Err(error) => self.notice = Some(format!("Not applied: {error}")),
+        }
+    }
+
+    fn advance(&mut self, steps: u64) {
+        for _ in 0..steps {
+            self.sim.step();
+        }
+    }
+
+    fn frame(&mut self, real_ms: f64) {
+        if self.sim.is_finished() {
+            return;
+        }
+        let steps = self.clock.steps_for_frame(real_ms);
+        self.advance(steps);
+    }
+}
+
+impl Reducible for SqsPlayground {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = Rc::unwrap_or_clone(self);
+        next.revision += 1;
+        match action {
+            Action::Frame { real_ms } => next.frame(real_ms),
+            Action::TogglePlay => next.clock.playing = !next.clock.playing,
+            Action::Step => {
+                next.clock.playing = false;
+                next.advance(1);
+            }
+            Action::SetSpeed(speed) => next.clock.speed = speed,
+            Action::Reset => next.restart(),
+            Action::LoadPreset(name) => match sqs_preset(&name) {
+                Some((params, seed)) => {
+                    next.preset = name;
+                    next.params = params;
+                    next.seed = seed;
+                    next.notice = None;
+                    next.restart();
+                }
+                None => next.notice = Some(format!("No preset named {name:?}.")),
+            },
+            Action::SetSeed(seed) => {
+                next.seed = seed;
+                next.restart();
+            }
+            Action::SetRange(index, value) => {
+                if let Some(range) = RANGES.get(index) {
+                    let clamped = value.clamp(range.min, range.max);
+                    next.change(|p| (range.set)(p, clamped));
+                    if range.field == "function.Timeout" && next.notice.is_some() {
+                        next.notice = next.notice.take().map(|n| {
+                            format!("{n}. AWS checks this only when the mapping is created: use “Raise Timeout now” to do what people do later.")
+                        });
+                    }
+                }
+            }
+            Action::SetSpike(spike) => next.change(|p| p.arrivals.spike = spike),
+            Action::SetSpikeField(field, value) => next.change(|p| {
+                if let Some(spike) = p.arrivals.spike.as_mut() {
+                    match field {
+                        SpikeField::Start => spike.start_seconds = value,
+                        SpikeField::Duration => spike.duration_seconds = value,
+                        SpikeField::Rate => spike.messages_per_minute = value,
+                    }
+                }
+            }),
+            Action::SetMaxReceiveCount(count) => {
+                next.change(|p| p.queue.redrive_policy = count.map(|max_receive_count| RedrivePolicy { max_receive_count }))
+            }
+            Action::SetMaximumConcurrency(max) => {
+                next.change(|p| p.event_source_mapping.scaling_config = ScalingConfig { maximum_concurrency: max })
+            }
+            Action::SetReservedConcurrency(reserved) => next.change(|p| p.function.reserved_concurrent_executions = reserved),
+            Action::SetReportBatchItemFailures(on) => next.change(|p| {
+                p.event_source_mapping.function_response_types =
+                    if on { vec![FunctionResponseType::ReportBatchItemFailures] } else { Vec::new() }
+            }),
+            Action::SetLegacyScaling(on) => next.change(|p| p.event_source_mapping.legacy_scaling = on),
+            Action::SetRdsProxy(on) => next.change(|p| p.database.rds_proxy = on),
+            Action::RaiseTimeoutNow(timeout) => {
+                let timeout = timeout.clamp(1, 900);
+                // The running engine keeps going; the params record the change so Reset replays it.
+                next.sim.change_timeout_now(timeout);
+                next.params.function.timeout_change = next.sim.params().function.timeout_change.clone();
+                next.preset = "custom".into();
+                next.notice = None;
+            }
+        }
+        Rc::new(next)
+    }
+}
