@@ -6,7 +6,9 @@
 //! names that contain dots (`max.poll.records`) stay intact. Arrays (the Node stages) travel
 //! whole, as JSON.
 
-use crate::engine::node::{validate as validate_node, NodeParams, RANGES as NODE_RANGES};
+use crate::engine::node::{self, NodeParams};
+use crate::engine::range::{clamp_all, Range};
+use crate::engine::sqs::{self, SqsParams};
 use crate::engine::Millis;
 use crate::scenario::MAX_SIM_MS;
 use serde::de::DeserializeOwned;
@@ -46,22 +48,28 @@ pub trait LinkParams: Serialize + DeserializeOwned + Clone {
     fn check(&self) -> Result<(), String>;
 }
 
+/// Clamps with a system's range table, naming each change by its link key.
+fn clamp_with<P>(ranges: &[Range<P>], params: &mut P) -> Vec<(String, u64, u64)> {
+    clamp_all(ranges, params).into_iter().map(|(field, from, to)| (field.replace('.', "/"), from, to)).collect()
+}
+
 impl LinkParams for NodeParams {
     fn clamp(&mut self) -> Vec<(String, u64, u64)> {
-        let mut changed = Vec::new();
-        for range in NODE_RANGES {
-            let value = (range.get)(self);
-            let used = value.clamp(range.min, range.max);
-            if used != value {
-                (range.set)(self, used);
-                changed.push((range.field.replace('.', "/"), value, used));
-            }
-        }
-        changed
+        clamp_with(node::RANGES, self)
     }
 
     fn check(&self) -> Result<(), String> {
-        validate_node(self).map_err(|e| e.to_string())
+        node::validate(self).map_err(|e| e.to_string())
+    }
+}
+
+impl LinkParams for SqsParams {
+    fn clamp(&mut self) -> Vec<(String, u64, u64)> {
+        clamp_with(sqs::RANGES, self)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        sqs::validate(self).map_err(|e| e.to_string())
     }
 }
 
@@ -170,6 +178,56 @@ fn expected_from(error: &serde_json::Error) -> &'static str {
     } else {
         "a value of the right kind"
     }
+}
+
+/// Query keys the page reads itself, beside the link format's own.
+pub const PAGE_KEYS: &[&str] = &["w", "preset", "embed"];
+
+/// A widget's state as a link describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Opened<P> {
+    /// The preset the link builds on (a known one: an unknown name falls back to the default).
+    pub base_preset: String,
+    pub params: P,
+    pub seed: u64,
+    pub at_ms: Option<Millis>,
+    /// Everything the link got wrong, in one sentence for the page; `None` if nothing.
+    pub notice: Option<String>,
+}
+
+/// Opens `pairs` for a widget whose presets `preset` looks up, falling back to `default_preset`.
+pub fn open<P: LinkParams>(
+    pairs: &[(String, String)],
+    preset: impl Fn(&str) -> Option<(P, u64)>,
+    default_preset: &str,
+) -> Opened<P> {
+    let named = pairs.iter().rev().find(|(k, _)| k == "preset").map(|(_, v)| v.as_str());
+    let mut notes = Vec::new();
+    let base_preset = match named {
+        Some(name) if preset(name).is_some() => name,
+        Some(name) => {
+            notes.push(format!("ignored unknown preset “{name}”"));
+            default_preset
+        }
+        None => default_preset,
+    };
+    let (base, preset_seed) = preset(base_preset).expect("the default preset exists");
+    let decoded = decode(pairs, &base, PAGE_KEYS);
+    notes.extend(decoded.notices.iter().map(ToString::to_string));
+    Opened {
+        base_preset: base_preset.to_string(),
+        params: decoded.params,
+        seed: decoded.seed.unwrap_or(preset_seed),
+        at_ms: decoded.at_ms,
+        notice: (!notes.is_empty()).then(|| format!("This link was adjusted: {}.", notes.join("; "))),
+    }
+}
+
+/// The pairs of a link to `widget` at `at_ms`: its base preset, then the changes over it.
+pub fn link_to<P: LinkParams>(widget: &str, base_preset: &str, base: &P, params: &P, seed: u64, at_ms: Millis) -> Vec<(String, String)> {
+    let mut pairs = vec![("w".to_string(), widget.to_string()), ("preset".to_string(), base_preset.to_string())];
+    pairs.extend(encode(params, base, seed, at_ms));
+    pairs
 }
 
 fn kind_of(value: &Value) -> &'static str {

@@ -56,3 +56,46 @@ fn a_link_reproduces_the_same_figures_at_the_same_time() {
         assert_eq!(run(decoded.params, decoded.seed.unwrap()), run(tweaked, 99), "{}", preset.name);
     }
 }
+
+#[test]
+fn an_sqs_link_reproduces_the_same_figures_at_the_same_time() {
+    use backpressure_playground::engine::sqs::{SqsParams, SqsSim, SqsSummary};
+    for preset in presets::sqs::PRESETS {
+        let scenario = preset.scenario();
+        let System::SqsLambda(base) = scenario.system else { continue };
+        let mut tweaked: SqsParams = base.clone();
+        tweaked.function.handler_ms_per_message += 50;
+        tweaked.database.max_connections = 60;
+        let at_ms = 95_000;
+        let link = encode(&tweaked, &base, 5, at_ms);
+        let decoded = decode(&link, &base, &[]);
+        assert_eq!(decoded.notices, vec![], "{}", preset.name);
+        let run = |params: SqsParams, seed: u64| {
+            let mut sim = SqsSim::new(params, seed);
+            sim.run_until(at_ms);
+            SqsSummary::of(&sim)
+        };
+        assert_eq!(run(decoded.params, decoded.seed.unwrap()), run(tweaked, 5), "{}", preset.name);
+    }
+}
+
+#[test]
+fn every_range_key_of_every_system_is_a_real_link_key() {
+    // A clamp notice names a key by its range's field; that key must address the same value in a link.
+    use backpressure_playground::engine::{node, sqs};
+    for range in node::RANGES {
+        let key = range.field.replace('.', "/");
+        let decoded = decode(&[(key.clone(), range.max.to_string())], &NodeParams::default(), &[]);
+        assert_eq!((range.get)(&decoded.params), range.max, "node {key}: {:?}", decoded.notices);
+    }
+    let base = match presets::sqs::PRESETS[0].scenario().system {
+        System::SqsLambda(p) => p,
+        _ => unreachable!("the SQS presets are SQS scenarios"),
+    };
+    for range in sqs::RANGES {
+        let key = range.field.replace('.', "/");
+        let decoded = decode(&[(key.clone(), range.min.to_string())], &base, &[]);
+        let unknown = decoded.notices.iter().any(|n| n.to_string().contains("unknown key"));
+        assert!(!unknown, "sqs {key}: {:?}", decoded.notices);
+    }
+}

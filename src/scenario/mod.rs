@@ -64,8 +64,6 @@ pub enum ScenarioError {
     UnsupportedVersion(u32),
     #[error("params.{0}")]
     Param(#[from] ParamError),
-    #[error("params.{0}")]
-    SqsParam(#[from] sqs::ParamError),
     #[error("duration_ms: {0} is longer than the {MAX_SIM_MS} ms limit")]
     TooLong(Millis),
 }

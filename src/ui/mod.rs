@@ -55,6 +55,11 @@ pub fn App() -> Html {
                     <NodeWidget />
                 </embed::Embed>
             },
+            Some("sqs") => html! {
+                <embed::Embed widget="sqs" title="SQS + Lambda: a campaign, a hundred connections, and a cap">
+                    <SqsWidget />
+                </embed::Embed>
+            },
             Some(other) => html! {
                 <>
                     <p class="notice" role="status">{ format!("There is no widget called “{other}” to embed; showing the whole playground.") }</p>

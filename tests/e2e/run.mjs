@@ -288,11 +288,11 @@ async function main() {
     }
   });
 
-  await check('the Node embed fits 320 px, drops the page chrome and reports its height', async () => {
+  for (const widget of ['node', 'sqs']) await check(`the ${widget} embed fits 320 px, drops the page chrome and reports its height`, async () => {
     const host = await context.newPage();
     try {
       await host.setViewportSize({ width: 360, height: 800 });
-      await host.setContent(`<iframe id="frame" src="${origin}/?w=node&embed=1" style="width:320px;height:400px;border:0"></iframe>
+      await host.setContent(`<iframe id="frame" src="${origin}/?w=${widget}&embed=1" style="width:320px;height:400px;border:0"></iframe>
         <script>window.heights = []; addEventListener('message', (e) => {
           if (e.data && e.data.type === 'backpressure-playground:height') window.heights.push(e.data.height); });</script>`);
       await host.waitForFunction(() => window.heights.length > 0 && window.heights.at(-1) > 300, null, { timeout: 15_000 });
@@ -305,7 +305,7 @@ async function main() {
         embed: document.querySelector('[data-embed]')?.dataset.embed ?? null,
         height: document.documentElement.scrollHeight,
       }));
-      if (inside.embed !== 'node') throw new Error(`data-embed is ${inside.embed}`);
+      if (inside.embed !== widget) throw new Error(`data-embed is ${inside.embed}`);
       if (inside.pageHeader) throw new Error('the embed shows the page header');
       if (inside.scrollWidth > inside.clientWidth) throw new Error(`overflows 320 px: scrollWidth ${inside.scrollWidth}`);
       const reported = await host.evaluate(() => window.heights.at(-1));
@@ -322,7 +322,8 @@ async function main() {
     const other = await context.newPage();
     try {
       await other.goto(origin + url, { waitUntil: 'load', timeout: 15_000 });
-      await other.locator('[data-testid="sim-time"]').first().waitFor({ state: 'attached', timeout: 15_000 });
+      // Each widget's clock is its own testid (sim-time, kafka-sim-time, sqs-sim-time).
+      await other.locator('[data-testid$="sim-time"]').first().waitFor({ state: 'attached', timeout: 15_000 });
       await other.evaluate(axeSource);
       const violations = await other.evaluate(async () => {
         const result = await window.axe.run(document, { resultTypes: ['violations'] });
@@ -337,6 +338,7 @@ async function main() {
   };
   await check('axe finds no serious or critical violation on the page', () => audit('/', 'page'));
   await check('axe finds no serious or critical violation in the Node embed', () => audit('/?w=node&embed=1', 'node embed'));
+  await check('axe finds no serious or critical violation in the SQS embed', () => audit('/?w=sqs&embed=1', 'sqs embed'));
 
   if (SUBPATH_DIST) {
     await check(`the ${SUBPATH} build runs from its sub-path`, async () => {
@@ -381,6 +383,28 @@ async function main() {
     if (await sqsMs() <= 0) throw new Error('the SQS clock did not move');
   });
   await shootSqs('sqs-capped-1280.png');
+
+  await check('a copied SQS link reproduces its state', async () => {
+    if (!rendered) throw new Error('skipped: page did not render');
+    const transport = sqs.locator('.transport').first();
+    if ((await transport.locator('button.primary').innerText()).includes('Pause')) await transport.locator('button.primary').click();
+    const ms = await sqsMs();
+    const figures = await sqs.locator('.sqs-metrics').first().innerText();
+    await sqs.getByRole('button', { name: 'Copy link to this moment' }).click({ timeout: 5_000 });
+    const url = await sqs.locator('[data-testid="copied-link"]').inputValue({ timeout: 5_000 });
+    const other = await context.newPage();
+    try {
+      await other.goto(url, { waitUntil: 'load', timeout: 15_000 });
+      const time = other.locator('[data-testid="sqs-sim-time"]').first();
+      await time.waitFor({ state: 'attached', timeout: 15_000 });
+      const reopened = Number(await time.getAttribute('data-ms'));
+      const reopenedFigures = await other.locator('[data-widget="sqs"] .sqs-metrics').first().innerText();
+      if (reopened !== ms) throw new Error(`link opened at ${reopened} ms, copied at ${ms} ms (${url})`);
+      if (reopenedFigures !== figures) throw new Error(`figures differ:\n${figures}\nvs\n${reopenedFigures}`);
+    } finally {
+      await other.close();
+    }
+  });
 
   const desktopShot = join(SHOT_DIR, 'desktop-1280.png');
   await page.screenshot({ path: desktopShot, fullPage: true, timeout: 15_000 })

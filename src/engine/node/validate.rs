@@ -3,36 +3,12 @@
 
 use super::params::{NodeParams, StageKind};
 use crate::engine::MIB;
-use thiserror::Error;
 
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
-pub enum ParamError {
-    #[error("{field}: {value} is out of range ({min}..={max})")]
-    OutOfRange { field: String, value: u64, min: u64, max: u64 },
-    #[error("{field}: {reason}")]
-    Incompatible { field: String, reason: String },
-}
+pub use crate::engine::range::ParamError;
+use crate::engine::range::{check as check_range, range};
 
-/// A numeric parameter with its JSON path and its inclusive bounds.
-pub struct Range {
-    pub field: &'static str,
-    pub min: u64,
-    pub max: u64,
-    pub get: fn(&NodeParams) -> u64,
-    pub set: fn(&mut NodeParams, u64),
-}
-
-impl Range {
-    pub fn check(&self, value: u64) -> Result<(), ParamError> {
-        check(self.field.to_string(), value, self.min, self.max)
-    }
-}
-
-macro_rules! range {
-    ($field:literal, $min:expr, $max:expr, |$p:ident| $place:expr) => {
-        Range { field: $field, min: $min, max: $max, get: |$p| $place, set: |$p, v| $place = v }
-    };
-}
+/// A Node parameter's range.
+pub type Range = crate::engine::range::Range<NodeParams>;
 
 pub const MAX_STAGES: usize = 4;
 const MAX_HWM_BYTES: u64 = 64 * MIB;
@@ -75,11 +51,7 @@ pub const STAGE_LIMITS: StageLimits = StageLimits {
 };
 
 fn check(field: String, value: u64, min: u64, max: u64) -> Result<(), ParamError> {
-    if (min..=max).contains(&value) {
-        Ok(())
-    } else {
-        Err(ParamError::OutOfRange { field, value, min, max })
-    }
+    check_range(&field, value, min, max)
 }
 
 /// Checks every bound and that each stage can take what the stage before it emits.

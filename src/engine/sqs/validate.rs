@@ -3,36 +3,12 @@
 
 use super::params::SqsParams;
 use serde::Serialize;
-use thiserror::Error;
 
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
-pub enum ParamError {
-    #[error("{field}: {value} is out of range ({min}..={max})")]
-    OutOfRange { field: String, value: u64, min: u64, max: u64 },
-    #[error("{field}: {reason}")]
-    Incompatible { field: String, reason: String },
-}
+pub use crate::engine::range::ParamError;
+use crate::engine::range::{check, incompatible, range};
 
-/// A numeric parameter with its JSON path and its inclusive bounds.
-pub struct Range {
-    pub field: &'static str,
-    pub min: u64,
-    pub max: u64,
-    pub get: fn(&SqsParams) -> u64,
-    pub set: fn(&mut SqsParams, u64),
-}
-
-impl Range {
-    pub fn check(&self, value: u64) -> Result<(), ParamError> {
-        check(self.field, value, self.min, self.max)
-    }
-}
-
-macro_rules! range {
-    ($field:literal, $min:expr, $max:expr, |$p:ident| $place:expr) => {
-        Range { field: $field, min: $min, max: $max, get: |$p| $place, set: |$p, v| $place = v }
-    };
-}
+/// An SQS + Lambda parameter's range.
+pub type Range = crate::engine::range::Range<SqsParams>;
 
 pub static RANGES: &[Range] = &[
     range!("arrivals.messagesPerMinute", 0, 1_000_000, |p| p.arrivals.messages_per_minute),
@@ -62,18 +38,6 @@ pub const SPIKE_SECONDS: (u64, u64) = (0, 86_400);
 pub const SPIKE_RATE: (u64, u64) = (0, 1_000_000);
 /// "Set the queue's visibility timeout to at least six times the function timeout."
 pub const SIX_TIMES: u64 = 6;
-
-fn check(field: &str, value: u64, min: u64, max: u64) -> Result<(), ParamError> {
-    if (min..=max).contains(&value) {
-        Ok(())
-    } else {
-        Err(ParamError::OutOfRange { field: field.to_string(), value, min, max })
-    }
-}
-
-fn incompatible(field: &str, reason: String) -> ParamError {
-    ParamError::Incompatible { field: field.to_string(), reason }
-}
 
 /// Checks every bound and what AWS refuses when the mapping is created.
 pub fn validate(p: &SqsParams) -> Result<(), ParamError> {

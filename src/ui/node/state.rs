@@ -9,9 +9,6 @@ use crate::scenario::{presets, System};
 use std::rc::Rc;
 use yew::Reducible;
 
-/// Query keys the page reads itself, beside the link format's own.
-pub const LINK_PAGE_KEYS: &[&str] = &["w", "preset", "embed"];
-
 /// The preset the page opens with: the article's export, three at once, naive.
 pub const DEFAULT_PRESET: &str = "article-export-x3";
 pub const DEFAULT_SPEED: f64 = 2.0;
@@ -101,39 +98,23 @@ impl Playground {
     /// The state a link describes: its preset, the changes over it, the seed and the moment.
     /// Whatever the link gets wrong is reported in `notice`, never a failure.
     pub fn from_link(pairs: &[(String, String)]) -> Self {
-        let named = pairs.iter().rev().find(|(k, _)| k == "preset").map(|(_, v)| v.as_str());
-        let mut notes = Vec::new();
-        let preset = match named {
-            Some(name) if node_preset(name).is_some() => name,
-            Some(name) => {
-                notes.push(format!("ignored unknown preset “{name}”"));
-                DEFAULT_PRESET
-            }
-            None => DEFAULT_PRESET,
-        };
-        let (base, preset_seed) = node_preset(preset).expect("a known preset");
-        let decoded = permalink::decode(pairs, &base, LINK_PAGE_KEYS);
-        let mut state = Self::with(preset.to_string(), decoded.params, decoded.seed.unwrap_or(preset_seed));
-        if state.params != base {
+        let opened = permalink::open(pairs, node_preset, DEFAULT_PRESET);
+        let mut state = Self::with(opened.base_preset, opened.params, opened.seed);
+        if node_preset(&state.base_preset).is_some_and(|(base, _)| base != state.params) {
             state.preset = "custom".into();
         }
-        if let Some(at_ms) = decoded.at_ms {
+        if let Some(at_ms) = opened.at_ms {
             state.sim.run_until(at_ms);
             state.clock.playing = false;
         }
-        notes.extend(decoded.notices.iter().map(ToString::to_string));
-        if !notes.is_empty() {
-            state.notice = Some(format!("This link was adjusted: {}.", notes.join("; ")));
-        }
+        state.notice = opened.notice;
         state
     }
 
     /// The query pairs of a link to exactly this moment.
     pub fn link(&self) -> Vec<(String, String)> {
         let (base, _) = node_preset(&self.base_preset).expect("the base is a known preset");
-        let mut pairs = vec![("w".to_string(), "node".to_string()), ("preset".to_string(), self.base_preset.clone())];
-        pairs.extend(permalink::encode(&self.params, &base, self.seed, self.sim.now()));
-        pairs
+        permalink::link_to("node", &self.base_preset, &base, &self.params, self.seed, self.sim.now())
     }
 
     fn with(preset: String, params: NodeParams, seed: u64) -> Self {

@@ -11,6 +11,8 @@ pub mod state;
 use crate::engine::sqs::{warnings, STEP_MS};
 use crate::format;
 use crate::ui::hooks::use_animation_frame;
+use crate::ui::link;
+use crate::ui::widgets::link_bar::LinkBar;
 use crate::ui::widgets::transport::Transport;
 use charts::{Chart, Level, Line};
 use code_panel::CodePanel;
@@ -101,7 +103,13 @@ fn RaiseTimeout(props: &StateProps) -> Html {
 
 #[function_component]
 pub fn SqsWidget() -> Html {
-    let state = use_reducer(SqsPlayground::default);
+    let state = use_reducer(|| {
+        let pairs = link::query_pairs();
+        match link::linked_widget(&pairs) {
+            Some("sqs") => SqsPlayground::from_link(&pairs),
+            _ => SqsPlayground::default(),
+        }
+    });
     let dispatch = {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
@@ -151,6 +159,10 @@ pub fn SqsWidget() -> Html {
             <Transport clock={view.clock.clone()} now={now} status={status} step_ms={STEP_MS} time_testid="sqs-sim-time"
                 on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
                 on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
+            <LinkBar title="Backpressure Playground: SQS + Lambda" make_pairs={{
+                let view = view.clone();
+                Callback::from(move |()| view.link())
+            }} />
             if let Some(notice) = &view.notice {
                 <p class="notice" role="status" data-testid="sqs-notice">{ notice.clone() }</p>
             }

@@ -1,6 +1,7 @@
 //! The SQS + Lambda widget's state and its reducer: every change the reader makes is an [`Action`].
 
 use crate::clock::Clock;
+use crate::permalink;
 use crate::engine::sqs::{validate, RedrivePolicy, ScalingConfig, Spike, SqsParams, SqsSim, FunctionResponseType, RANGES, STEP_MS};
 use crate::scenario::{presets, System};
 use std::rc::Rc;
@@ -44,6 +45,8 @@ pub enum Action {
 #[derive(Clone)]
 pub struct SqsPlayground {
     pub preset: String,
+    /// The preset the parameters started from: a link names it and lists only the changes.
+    base_preset: String,
     pub params: SqsParams,
     pub seed: u64,
     pub sim: SqsSim,
@@ -74,8 +77,30 @@ pub fn sqs_preset(name: &str) -> Option<(SqsParams, u64)> {
 }
 
 impl SqsPlayground {
+    /// The state a link describes; whatever the link gets wrong is reported in `notice`.
+    pub fn from_link(pairs: &[(String, String)]) -> Self {
+        let opened = permalink::open(pairs, sqs_preset, DEFAULT_PRESET);
+        let mut state = Self::with(opened.base_preset, opened.params, opened.seed);
+        if sqs_preset(&state.base_preset).is_some_and(|(base, _)| base != state.params) {
+            state.preset = "custom".into();
+        }
+        if let Some(at_ms) = opened.at_ms {
+            state.sim.run_until(at_ms);
+            state.clock.playing = false;
+        }
+        state.notice = opened.notice;
+        state
+    }
+
+    /// The query pairs of a link to exactly this moment.
+    pub fn link(&self) -> Vec<(String, String)> {
+        let (base, _) = sqs_preset(&self.base_preset).expect("the base is a known preset");
+        permalink::link_to("sqs", &self.base_preset, &base, &self.params, self.seed, self.sim.now())
+    }
+
     pub fn with(preset: String, params: SqsParams, seed: u64) -> Self {
         Self {
+            base_preset: preset.clone(),
             preset,
             sim: SqsSim::new(params.clone(), seed),
             params,
@@ -144,6 +169,7 @@ impl Reducible for SqsPlayground {
             Action::Reset => next.restart(),
             Action::LoadPreset(name) => match sqs_preset(&name) {
                 Some((params, seed)) => {
+                    next.base_preset = name.clone();
                     next.preset = name;
                     next.params = params;
                     next.seed = seed;
