@@ -8,6 +8,7 @@ pub mod presets;
 
 pub use presets::{preset, Preset};
 
+use crate::engine::kafka::{self, KafkaParams, KafkaSim, KafkaSummary};
 use crate::engine::node::{self, NodeParams, NodeSim, NodeSummary, ParamError};
 use crate::engine::Millis;
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,8 @@ pub const MAX_SIM_MS: Millis = 24 * 60 * 60 * 1000;
 pub enum System {
     #[serde(rename = "node-stream")]
     NodeStream(NodeParams),
+    #[serde(rename = "kafka")]
+    Kafka(KafkaParams),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -53,7 +56,7 @@ struct Envelope {
 pub enum ScenarioError {
     #[error("not valid JSON: {0}")]
     NotJson(String),
-    #[error("scenario: unknown system {0:?} (this build knows \"node-stream\")")]
+    #[error("scenario: unknown system {0:?} (this build knows \"node-stream\" and \"kafka\")")]
     UnknownScenario(String),
     #[error("{path}: {message}")]
     Syntax { path: String, message: String },
@@ -61,6 +64,8 @@ pub enum ScenarioError {
     UnsupportedVersion(u32),
     #[error("params.{0}")]
     Param(#[from] ParamError),
+    #[error("params.{0}")]
+    KafkaParam(#[from] kafka::ParamError),
     #[error("duration_ms: {0} is longer than the {MAX_SIM_MS} ms limit")]
     TooLong(Millis),
 }
@@ -70,6 +75,7 @@ pub enum ScenarioError {
 #[serde(untagged)]
 pub enum Summary {
     NodeStream(NodeSummary),
+    Kafka(KafkaSummary),
 }
 
 impl Scenario {
@@ -81,6 +87,7 @@ impl Scenario {
         let envelope: Envelope = deserialize_at("", value)?;
         let system = match envelope.scenario.as_str() {
             "node-stream" => System::NodeStream(deserialize_at("params.", envelope.params)?),
+            "kafka" => System::Kafka(deserialize_at("params.", envelope.params)?),
             other => return Err(ScenarioError::UnknownScenario(other.to_string())),
         };
         let scenario = Scenario { version: envelope.version, seed: envelope.seed, duration_ms: envelope.duration_ms, system };
@@ -97,6 +104,7 @@ impl Scenario {
         }
         match &self.system {
             System::NodeStream(params) => node::validate(params)?,
+            System::Kafka(params) => kafka::validate(params)?,
         }
         Ok(())
     }
@@ -113,6 +121,11 @@ impl Scenario {
                 let mut sim = NodeSim::new(params.clone(), self.seed);
                 sim.run_until(until);
                 Summary::NodeStream(NodeSummary::of(&sim))
+            }
+            System::Kafka(params) => {
+                let mut sim = KafkaSim::new(params.clone(), self.seed);
+                sim.run_until(until);
+                Summary::Kafka(KafkaSummary::of(&sim))
             }
         }
     }

@@ -84,7 +84,6 @@ impl Default for Playground {
 /// A Node preset's parameters and seed.
 fn node_preset(name: &str) -> Option<(NodeParams, u64)> {
     let scenario = presets::node::PRESETS.iter().find(|p| p.name == name)?.scenario();
-    #[allow(irrefutable_let_patterns)] // until the other systems join `System`
     let System::NodeStream(params) = scenario.system else { return None };
     Some((params, scenario.seed))
 }
