@@ -3,10 +3,12 @@
 //! loop lives in [`hooks`].
 
 pub mod hooks;
+pub mod kafka;
 pub mod node;
 pub mod widgets;
 
 use crate::engine::node::COST_MODEL;
+use kafka::KafkaWidget;
 use node::NodeWidget;
 use yew::prelude::*;
 
@@ -29,6 +31,13 @@ const SOURCES: &[(&str, &str)] = &[
     ("pg-query-stream: cursor batches of batchSize rows", "https://github.com/brianc/node-postgres/tree/master/packages/pg-query-stream"),
     ("nodejs/node#39144: write loop → heap out of memory at ~2 GB", "https://github.com/nodejs/node/issues/39144"),
     ("knex/knex#484: a source ignoring backpressure → OOM killer", "https://github.com/knex/knex/issues/484"),
+    ("Kafka consumer configs: max.poll.records, max.poll.interval.ms, session.timeout.ms", "https://kafka.apache.org/documentation/#consumerconfigs"),
+    ("Kafka producer configs: buffer.memory, max.block.ms", "https://kafka.apache.org/documentation/#producerconfigs"),
+    ("Kafka topic configs: retention.ms, retention.bytes, segment.bytes", "https://kafka.apache.org/documentation/#topicconfigs"),
+    ("KafkaJS: consuming, eachBatch, heartbeat, pause and resume", "https://kafka.js.org/docs/consuming"),
+    ("aio-libs/aiokafka#848: processing longer than max.poll.interval.ms loops forever", "https://github.com/aio-libs/aiokafka/issues/848"),
+    ("tulios/kafkajs#447: a handler longer than sessionTimeout → rebalance", "https://github.com/tulios/kafkajs/issues/447"),
+    ("spring-projects/spring-kafka#742: the same batch over and over", "https://github.com/spring-projects/spring-kafka/issues/742"),
 ];
 
 #[function_component]
@@ -46,6 +55,19 @@ pub fn App() -> Html {
                 </p>
             </header>
             <NodeWidget />
+            <section class="kafka-section" aria-labelledby="kafka-title">
+                <h2 id="kafka-title">{ "2 · Kafka: a log between services, read at each group's own pace" }</h2>
+                <p class="lead">
+                    { "Here the producer never waits for its readers. Every event is appended to a partitioned log and \
+                       kept there; each consumer group keeps its own bookmark (the committed offset) and moves it as fast \
+                       as it can. A 10× burst does not break anything: it shows up as lag, the distance between the end of \
+                       the log and a group's bookmark, and shrinks again once the burst is over. Pausing is safe because \
+                       the events wait in the log. What does hurt is a consumer that stays away from poll() longer than \
+                       its deadline: the group throws it out, hands its partitions to someone else, and the records since \
+                       its last commit are processed twice." }
+                </p>
+                <KafkaWidget />
+            </section>
             <footer>
                 <details>
                     <summary>{ "How memory is counted" }</summary>

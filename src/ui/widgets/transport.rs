@@ -16,6 +16,12 @@ pub struct TransportProps {
     pub on_step: Callback<()>,
     pub on_reset: Callback<()>,
     pub on_speed: Callback<f64>,
+    /// The step button's words: each engine has its own step.
+    #[prop_or(AttrValue::Static("Step 1 ms"))]
+    pub step_label: AttrValue,
+    /// `data-testid` of the clock, so pages with several widgets can tell them apart.
+    #[prop_or(AttrValue::Static("sim-time"))]
+    pub time_testid: AttrValue,
 }
 
 #[function_component]
@@ -30,7 +36,7 @@ pub fn Transport(props: &TransportProps) -> Html {
             <button type="button" class="primary" onclick={props.on_toggle.reform(|_| ())} aria-pressed={(!playing).to_string()}>
                 { if playing { "Pause" } else { "Play" } }
             </button>
-            <button type="button" onclick={props.on_step.reform(|_| ())} title="Advance one 1 ms engine step">{ "Step 1 ms" }</button>
+            <button type="button" onclick={props.on_step.reform(|_| ())} title="Advance one engine step">{ props.step_label.clone() }</button>
             <button type="button" onclick={props.on_reset.reform(|_| ())}>{ "↺ Reset" }</button>
             <label class="select">{ "speed " }
                 <select onchange={on_speed} aria-label="Speed">
@@ -41,7 +47,7 @@ pub fn Transport(props: &TransportProps) -> Html {
             </label>
             <span class="clock">
                 { "t = " }
-                <output data-testid="sim-time" data-ms={props.now.to_string()}>{ format::sim_time(props.now) }</output>
+                <output data-testid={props.time_testid.clone()} data-ms={props.now.to_string()}>{ format::sim_time(props.now) }</output>
                 <span class="status">{ format!(" · {}", props.status) }</span>
             </span>
         </div>
