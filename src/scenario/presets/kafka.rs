@@ -71,7 +71,8 @@ fn kafka(params: KafkaParams, duration_ms: u64) -> Scenario {
 /// writes, so during the peak members pause for 30 s at a time. audit: 3 × 2,500/s = 7,500/s.
 pub fn article_params() -> KafkaParams {
     KafkaParams {
-        topic: Topic { partitions: 12, ..Topic::default() },
+        // 16 MiB segments (16,777 records) so that segments are visible on the tapes.
+        topic: Topic { partitions: 12, segment_bytes: 16 * 1_048_576, ..Topic::default() },
         producer: Producer {
             events_per_second: 2_000,
             peak: Peak { multiplier: 10, start_ms: 60_000, duration_ms: 60_000 },

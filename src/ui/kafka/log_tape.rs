@@ -35,6 +35,18 @@ fn pct(value: u64, low: u64, high: u64) -> f64 {
     (value.saturating_sub(low) as f64 / (high - low) as f64 * 100.0).clamp(0.0, 100.0)
 }
 
+/// The offsets a tape spans: the log end on the right; on the left, enough to show every
+/// group's committed offset with room to spare and a few segments, never more than the retained
+/// log (or, once a group has fallen off it, down to that group's committed offset). As the log
+/// grows the window slides, so the tape scrolls; as retention trims it, the hatched part grows.
+pub fn window(log: &PartitionLog, oldest_committed: u64, per_segment: u64) -> (u64, u64) {
+    let floor = oldest_committed.min(log.start);
+    let wanted = (log.end - oldest_committed.min(log.end)).saturating_mul(3) / 2;
+    let span = wanted.max(3 * per_segment).max(100).min(log.end - floor);
+    let low = log.end - span;
+    (low, log.end.max(low + 1))
+}
+
 fn style_left_width(left: f64, width: f64) -> String {
     format!("left:{left:.3}%;width:{:.3}%", width.max(0.0))
 }
@@ -48,12 +60,12 @@ pub fn LogTape(props: &LogTapeProps) -> Html {
     let groups = sim.groups();
     let names: Vec<&str> = sim.params().groups.iter().map(|g| g.group_id.as_str()).collect();
     let now = sim.now();
+    let per_segment = sim.records_per_segment();
 
     let tape = |p: usize| {
         let log: &PartitionLog = &logs[p];
         let committed: Vec<u64> = groups.iter().map(|g| g.cursors[p].committed.unwrap_or(log.start)).collect();
-        let low = committed.iter().copied().chain(std::iter::once(log.start)).min().unwrap_or(0);
-        let high = log.end.max(low + 1);
+        let (low, high) = window(log, committed.iter().copied().min().unwrap_or(log.start), per_segment);
         let segments: Vec<(u64, u64, bool)> = log.segments().filter(|s| s.1 > s.0).collect();
         let merge = segments.len().div_ceil(MAX_DRAWN_SEGMENTS).max(1);
         let blocks: Vec<(u64, u64, bool)> = segments
@@ -67,6 +79,7 @@ pub fn LogTape(props: &LogTapeProps) -> Html {
                     <strong>{ format!("p{p}") }</strong>
                     <span class="kafka-offsets">
                         { format!("log start {} · end {}", format::count(log.start), format::count(log.end)) }
+                        if low > log.start { { format!(" · drawn from {}", format::count(low)) } }
                     </span>
                 </div>
                 <div class="kafka-bar" role="img"
@@ -118,14 +131,14 @@ pub fn LogTape(props: &LogTapeProps) -> Html {
             </p>
             if shown.len() < logs.len() {
                 <p class="help" data-testid="kafka-sampled">
-                    { format!("Showing {} of {} partitions (every {}th); the numbers below count all of them.",
-                        shown.len(), logs.len(), logs.len() / MAX_TAPES) }
+                    { format!("Showing {} of {} partitions, evenly spaced (p0, where a hot key lands, always); \
+                        the numbers elsewhere count all of them.", shown.len(), logs.len()) }
                 </p>
             }
             <ol class="kafka-tapes">
                 { for shown.iter().map(|&p| tape(p)) }
             </ol>
-            <p class="help">{ format!("{} segments in all; each tape spans the oldest committed offset or log start to the log end.", format::count(total_segments as u64)) }</p>
+            <p class="help">{ format!("{} segments in all. Each tape ends at the log end and reaches back past the oldest committed offset.", format::count(total_segments as u64)) }</p>
         </section>
     }
 }

@@ -62,7 +62,7 @@ pub fn Members(props: &MembersProps) -> Html {
                         </h4>
                         <p class="kafka-group-stats">
                             <span data-testid={format!("kafka-rebalances-{g}")}>{ format!("⟳ rebalances {}", group.counters.rebalances) }</span>
-                            <span class={classes!((group.counters.duplicates > 0).then_some("bad"))}>{ format!("⧉ duplicates {}", format::count(group.counters.duplicates)) }</span>
+                            <span class={classes!((group.counters.duplicates > 0).then_some("bad"))}>{ format!("duplicates {}", format::count(group.counters.duplicates)) }</span>
                             <span class={classes!((group.counters.lost > 0).then_some("bad"))}>{ format!("✕ lost {}", format::count(group.counters.lost)) }</span>
                             <span>{ format!("✗ failed commits {}", group.counters.commit_failures) }</span>
                             <span>{ format!("‖ pauses {}", group.counters.pauses) }</span>
