@@ -138,7 +138,8 @@ pub fn LogTape(props: &LogTapeProps) -> Html {
             <ol class="kafka-tapes">
                 { for shown.iter().map(|&p| tape(p)) }
             </ol>
-            <p class="help">{ format!("{} segments in all. Each tape ends at the log end and reaches back past the oldest committed offset.", format::count(total_segments as u64)) }</p>
+            <p class="help">{ format!("{} segment{} in all. Each tape ends at the log end and reaches back past the oldest committed offset.",
+                format::count(total_segments as u64), if total_segments == 1 { "" } else { "s" }) }</p>
         </section>
     }
 }
