@@ -82,6 +82,23 @@ fn log_tape_sample_paused(state: &KafkaPlayground) -> usize {
 }
 
 #[wasm_bindgen_test]
+async fn log_tape_marks_records_that_will_be_processed_again() {
+    // K6: the thrown-out member finished 500 records (≈ 1,103 s), rejoined, and at 1,200 s the
+    // new generation is ≈ 94 records into doing them again: ≈ 406 still to redo.
+    let state = state_at("k6-batch-too-big", 1_200_000);
+    let group = &state.sim.groups()[0];
+    let cursor = &group.cursors[0];
+    assert_eq!(cursor.frontier, 500);
+    let expected = cursor.frontier - backpressure_playground::ui::kafka::log_tape::processed_upto(group, 0);
+    assert!((300..500).contains(&expected), "{expected} still to redo");
+    let root = fresh_root();
+    yew::Renderer::<LogTape>::with_root_and_props(root.clone(), LogTapeProps { state: state.clone() }).render();
+    TimeoutFuture::new(50).await;
+    assert!(root.query_selector("[data-testid=kafka-again]").unwrap().is_some(), "the redo band is drawn");
+    assert_eq!(query(&root, ".kafka-again-label").get_attribute("data-redo").unwrap(), expected.to_string());
+}
+
+#[wasm_bindgen_test]
 async fn lag_chart_lines_end_at_the_engines_lag() {
     let state = state_at("article-peak", 150_000);
     let logs = state.sim.logs();

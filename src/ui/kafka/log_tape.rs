@@ -4,7 +4,7 @@
 
 use super::state::KafkaPlayground;
 use super::style;
-use crate::engine::kafka::PartitionLog;
+use crate::engine::kafka::{GroupState, PartitionLog};
 use crate::format;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -33,6 +33,22 @@ fn pct(value: u64, low: u64, high: u64) -> f64 {
         return 100.0;
     }
     (value.saturating_sub(low) as f64 / (high - low) as f64 * 100.0).clamp(0.0, 100.0)
+}
+
+/// How far the group has processed partition `p` in its current generation: the owner's batch
+/// progress on it, or its position when no batch is in hand.
+pub fn processed_upto(group: &GroupState, p: usize) -> u64 {
+    let cursor = &group.cursors[p];
+    let Some(batch) = cursor.owner.and_then(|m| group.members[m].batch.as_ref()) else { return cursor.position };
+    let mut done = batch.done;
+    for part in &batch.parts {
+        let finished = done.min(part.count);
+        if part.partition == p {
+            return part.start + finished;
+        }
+        done -= finished;
+    }
+    cursor.position
 }
 
 /// The offsets a tape spans: the log end on the right; on the left, enough to show every
@@ -99,11 +115,21 @@ pub fn LogTape(props: &LogTapeProps) -> Html {
                     let (c, pos, end) = (pct(committed, low, high), pct(cursor.position.max(committed), low, high), 100.0);
                     let paused = group.is_paused(p, now);
                     let lag = cursor.lag(log);
+                    // Offsets already processed once that this group will process again (after a
+                    // rebalance rewound it to an older commit): its duplicates, before they happen.
+                    let done_upto = processed_upto(group, p);
+                    let redo = cursor.frontier.saturating_sub(done_upto);
+                    let again_from = pct(done_upto, low, high);
+                    let again_to = pct(cursor.frontier, low, high);
                     html! {
                         <div class={classes!("kafka-lane", style::class(g), paused.then_some("paused"))}
                             data-group={names[g].to_string()} data-committed={committed.to_string()} data-lag={lag.to_string()}>
                             <div class="kafka-inflight" style={style_left_width(c, pos - c)}></div>
                             <div class="kafka-unread" style={style_left_width(pos, end - pos)}></div>
+                            if redo > 0 {
+                                <div class="kafka-again" style={style_left_width(again_from, again_to - again_from)}
+                                    title="processed before, will be processed again (duplicates)" data-testid="kafka-again"></div>
+                            }
                             <span class="kafka-position" style={format!("left:{pos:.3}%")} title="position"></span>
                             <span class="kafka-commit" style={format!("left:{c:.3}%")} title={format!("{} committed {}", names[g], committed)}>
                                 { style::glyph(g) }
@@ -112,6 +138,9 @@ pub fn LogTape(props: &LogTapeProps) -> Html {
                                 { format!("{} {} lag {}", style::glyph(g), names[g], format::count(lag)) }
                                 if paused { <b>{ " ‖ paused" }</b> }
                                 if cursor.owner.is_none() { <i>{ " · unassigned" }</i> }
+                                if redo > 0 {
+                                    <b class="kafka-again-label" data-redo={redo.to_string()}>{ format!(" · {} to redo", format::count(redo)) }</b>
+                                }
                             </span>
                         </div>
                     }
@@ -128,6 +157,7 @@ pub fn LogTape(props: &LogTapeProps) -> Html {
                 <span><span class="kafka-swatch active"></span>{ " active segment" }</span>
                 <span><span class="kafka-swatch deleted"></span>{ " deleted by retention" }</span>
                 <span>{ "shape = committed offset, tick = position, pale = lag" }</span>
+                <span><span class="kafka-swatch again"></span>{ " processed before, to be processed again" }</span>
             </p>
             if shown.len() < logs.len() {
                 <p class="help" data-testid="kafka-sampled">
