@@ -2,8 +2,8 @@
 
 use super::state::{Action, KafkaPlayground};
 use super::style;
-use crate::engine::kafka::validate::{DOWNSTREAM_RATE, MAX_GROUPS, RETENTION_BYTES};
-use crate::engine::kafka::{Assignor, Client, OffsetReset, GROUP_RANGES, RANGES};
+use crate::engine::kafka::validate::{DOWNSTREAM_RATE, MAX_EVENTS, MAX_GROUPS, OUTAGE_MS, RETENTION_BYTES};
+use crate::engine::kafka::{Assignor, Client, Distribution, OffsetReset, Outage, GROUP_RANGES, RANGES};
 use crate::scenario::presets;
 use crate::ui::widgets::slider::{Slider, Unit};
 use std::rc::Rc;
@@ -138,6 +138,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <legend>{ "Producer" }</legend>
                 { ranged("producer.") }
                 { checkbox(html!{ <>{"keyed records (same key → same partition)"}</> }, params.producer.keyed, dispatch.reform(Action::SetKeyed)) }
+                { checkbox(html!{ <>{"stop after "}<code>{"maxEvents"}</code></> }, params.producer.max_events.is_some(),
+                    dispatch.reform(|on: bool| Action::SetMaxEvents(on.then_some(1_000)))) }
+                if let Some(max) = params.producer.max_events {
+                    <Slider name="producer.maxEvents" help="Events sent in all, then the producer stops."
+                        value={max} min={MAX_EVENTS.0} max={100_000_000} unit={Unit::Count} log=true
+                        on_change={dispatch.reform(|v| Action::SetMaxEvents(Some(v)))} />
+                }
             </fieldset>
             { for params.groups.iter().enumerate().map(|(g, group)| {
                 let group_ranged: Html = GROUP_RANGES.iter().enumerate()
@@ -166,6 +173,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         { select("client", &[("java", Client::Java), ("kafkajs", Client::Kafkajs)], client, dispatch.reform(move |c| Action::SetClient(g, c))) }
                         { select("partition.assignment.strategy", &[("range", Assignor::Range), ("roundrobin", Assignor::Roundrobin)], assignor,
                             dispatch.reform(move |a| Action::SetAssignor(g, a))) }
+                        { select("processing.distribution", &[("fixed", Distribution::Fixed), ("uniform", Distribution::Uniform)],
+                            match group.processing.distribution { Distribution::Fixed => "fixed", Distribution::Uniform => "uniform" },
+                            dispatch.reform(move |d| Action::SetDistribution(g, d))) }
                         { select("auto.offset.reset", &[("latest", OffsetReset::Latest), ("earliest", OffsetReset::Earliest)], reset,
                             dispatch.reform(move |r| Action::SetOffsetReset(g, r))) }
                         { checkbox(html!{ <><code>{"enable.auto.commit"}</code>{" (off: commitSync() after each batch)"}</> }, group.enable_auto_commit,
@@ -188,6 +198,16 @@ pub fn Controls(props: &ControlsProps) -> Html {
                             <Slider name={format!("groups[{g}].processing.dbRecordsPerSecond")} help="Records per second the shared database serves, split between busy members."
                                 value={rate} min={DOWNSTREAM_RATE.0} max={DOWNSTREAM_RATE.1} unit={Unit::Count} log=true
                                 on_change={dispatch.reform(move |v| Action::SetDb(g, Some(v)))} />
+                        }
+                        { checkbox(html!{ <>{"an outage: every member down for a while"}</> }, group.outage.is_some(),
+                            dispatch.reform(move |on: bool| Action::SetOutage(g, on.then_some(Outage { start_ms: 60_000, duration_ms: 600_000 })))) }
+                        if let Some(outage) = group.outage.clone() {
+                            <Slider name={format!("groups[{g}].outage.startMs")} help="When the members go down."
+                                value={outage.start_ms} min={OUTAGE_MS.0} max={OUTAGE_MS.1} unit={Unit::Millis} log=true
+                                on_change={dispatch.reform(move |v| Action::SetOutage(g, Some(Outage { start_ms: v, duration_ms: outage.duration_ms })))} />
+                            <Slider name={format!("groups[{g}].outage.durationMs")} help="How long they stay down; then they rejoin (a rebalance)."
+                                value={outage.duration_ms} min={OUTAGE_MS.0} max={OUTAGE_MS.1} unit={Unit::Millis} log=true
+                                on_change={dispatch.reform(move |v| Action::SetOutage(g, Some(Outage { start_ms: outage.start_ms, duration_ms: v })))} />
                         }
                         if params.groups.len() > 1 {
                             <button type="button" class="small" onclick={dispatch.reform(move |_| Action::RemoveGroup(g))}>{ "remove this group" }</button>

@@ -1,7 +1,9 @@
 //! The Kafka widget's one state and its reducer: every change the reader makes is an [`Action`].
 
 use crate::clock::Clock;
-use crate::engine::kafka::{self, validate, Assignor, Client, Group, KafkaParams, KafkaSim, OffsetReset, GROUP_RANGES, RANGES};
+use crate::engine::kafka::{
+    self, validate, Assignor, Client, Distribution, Group, KafkaParams, KafkaSim, OffsetReset, Outage, GROUP_RANGES, RANGES,
+};
 use crate::scenario::{presets, System};
 use std::rc::Rc;
 use yew::Reducible;
@@ -34,6 +36,9 @@ pub enum Action {
     SetOffsetReset(usize, OffsetReset),
     SetDownstream(usize, Option<u64>),
     SetDb(usize, Option<u64>),
+    SetDistribution(usize, Distribution),
+    SetOutage(usize, Option<Outage>),
+    SetMaxEvents(Option<u64>),
     AddGroup,
     RemoveGroup(usize),
 }
@@ -175,6 +180,9 @@ impl Reducible for KafkaPlayground {
             Action::SetOffsetReset(g, reset) => next.change_group(g, |group| group.auto_offset_reset = reset),
             Action::SetDownstream(g, rate) => next.change_group(g, |group| group.downstream.records_per_second = rate),
             Action::SetDb(g, rate) => next.change_group(g, |group| group.processing.db_records_per_second = rate),
+            Action::SetDistribution(g, distribution) => next.change_group(g, |group| group.processing.distribution = distribution),
+            Action::SetOutage(g, outage) => next.change_group(g, |group| group.outage = outage),
+            Action::SetMaxEvents(max) => next.change(|p| p.producer.max_events = max),
             Action::AddGroup => next.change(|p| {
                 if let Some(name) = EXTRA_GROUPS.iter().find(|n| p.groups.iter().all(|g| g.group_id != **n)) {
                     p.groups.push(Group::named(name));
