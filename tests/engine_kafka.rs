@@ -213,6 +213,25 @@ fn pause_takes_effect_at_the_next_fetch_and_does_not_rewind() {
     assert!(checked >= 1, "the article preset pauses during its peak");
 }
 
+#[test]
+fn the_kafkajs_2_pause_bug_replays_the_batch_once() {
+    // K4 (tulios/kafkajs#1376), the optional toggle: with it, each pause() delivers the batch in
+    // hand once more; without it (the documented semantics) nothing is processed twice.
+    let run = |bug: bool| {
+        let (mut params, seed) = preset_params("article-peak");
+        params.groups[0].client = Client::Kafkajs;
+        params.groups[0].kafkajs2_pause_bug = bug;
+        let mut sim = KafkaSim::new(params, seed);
+        run_checked(&mut sim, 200_000 / STEP_MS, "pause bug");
+        sim.groups()[0].counters
+    };
+    let (fixed, buggy) = (run(false), run(true));
+    assert_eq!(fixed.duplicates, 0);
+    assert!(fixed.pauses > 0);
+    // At most one replayed batch (≤ max.poll.records = 500) per pause, and at least one record.
+    assert!(buggy.duplicates > 0 && buggy.duplicates <= 500 * buggy.pauses, "{buggy:?}");
+}
+
 /// Times of this group's evictions and the gaps that caused them.
 fn evictions(sim: &KafkaSim) -> Vec<(Millis, Millis)> {
     sim.recent_events()

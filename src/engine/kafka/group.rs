@@ -82,6 +82,8 @@ pub struct Member {
     /// `pause()`d until then (takes effect at the next fetch).
     pub paused_until: Option<Millis>,
     pub processed: u64,
+    /// KafkaJS 2.x bug: the batch in hand will be delivered once more.
+    pub replay_pending: bool,
     /// Rotates which assigned partition a fetch starts from.
     rotation: usize,
 }
@@ -97,6 +99,7 @@ impl Member {
             last_commit: 0,
             paused_until: None,
             processed: 0,
+            replay_pending: false,
             rotation: 0,
         }
     }
@@ -243,6 +246,7 @@ impl GroupState {
         match self.members[index].state {
             MemberState::Down => {}
             MemberState::Zombie => {
+                self.members[index].replay_pending = false;
                 self.advance(index, group, now);
                 if self.members[index].batch.as_ref().is_some_and(|b| now >= b.ends_at()) {
                     // CommitFailedException (Java) / REBALANCE_IN_PROGRESS (KafkaJS), then the
@@ -348,12 +352,20 @@ impl GroupState {
             return;
         }
         member.paused_until = Some(now + group.downstream.pause_cooldown_ms);
+        member.replay_pending = group.client == Client::Kafkajs && group.kafkajs2_pause_bug;
         self.counters.pauses += 1;
         events.push(GroupEvent::Paused { member: index });
     }
 
     fn finish_batch(&mut self, index: usize, group: &Group, now: Millis) {
         let Some(batch) = self.members[index].batch.take() else { return };
+        if std::mem::take(&mut self.members[index].replay_pending) {
+            // kafkajs#1376: "The same message batch is received again, however, the consumption
+            // from that topic-partition is paused." Delivered again, from the same offsets.
+            let replay = Batch { done: 0, started_at: now, ..batch };
+            self.members[index].batch = Some(replay);
+            return;
+        }
         if !group.enable_auto_commit {
             // commitSync() after the batch: the offsets after its last records.
             for part in &batch.parts {

@@ -206,6 +206,10 @@ pub struct Group {
     /// KafkaJS: the `eachBatch` handler calls `heartbeat()` while it works.
     #[serde(rename = "heartbeatInEachBatch")]
     pub heartbeat_in_each_batch: bool,
+    /// KafkaJS 2.x bug (tulios/kafkajs#1376): after `pause()` inside the handler, the same batch
+    /// is delivered once more although the partition is paused.
+    #[serde(rename = "kafkajs2PauseBug")]
+    pub kafkajs2_pause_bug: bool,
     /// `true`: offsets are committed in `poll()` every `auto.commit.interval.ms` (and on revoke);
     /// `false`: the loop commits synchronously after each batch.
     #[serde(rename = "enable.auto.commit")]
@@ -234,6 +238,7 @@ impl Default for Group {
             session_timeout_ms: 45_000,
             kafkajs_session_timeout: 30_000,
             heartbeat_in_each_batch: false,
+            kafkajs2_pause_bug: false,
             enable_auto_commit: true,
             auto_commit_interval_ms: 5_000,
             auto_offset_reset: OffsetReset::Latest,

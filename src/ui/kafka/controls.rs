@@ -183,6 +183,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         if group.client == Client::Kafkajs {
                             { checkbox(html!{ <>{"eachBatch calls "}<code>{"heartbeat()"}</code>{" while it works"}</> }, group.heartbeat_in_each_batch,
                                 dispatch.reform(move |on| Action::SetHeartbeatInEachBatch(g, on))) }
+                            { checkbox(html!{ <>{"KafkaJS 2.x bug (#1376): after "}<code>{"pause()"}</code>{" the same batch comes once more"}</> }, group.kafkajs2_pause_bug,
+                                dispatch.reform(move |on| Action::SetPauseBug(g, on))) }
                         }
                         { group_ranged }
                         { checkbox(html!{ <>{"a database that can be overwhelmed → "}<code>{"pause()"}</code></> }, group.downstream.records_per_second.is_some(),
