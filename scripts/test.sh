@@ -11,7 +11,7 @@ cargo test --locked
 
 echo "== browser: components in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test --locked --target wasm32-unknown-unknown --test web --test web_sqs
+  cargo test --locked --target wasm32-unknown-unknown --test web --test web_kafka --test web_sqs
 
 echo "== end to end: release build served on loopback, opened in headless Chromium"
 scripts/e2e.sh

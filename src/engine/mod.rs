@@ -6,6 +6,7 @@
 //! - all randomness comes from one seeded [`SimRng`];
 //! - state is held as counts, never as one object per message, so memory stays bounded.
 
+pub mod kafka;
 pub mod node;
 pub mod range;
 pub mod sqs;

@@ -8,6 +8,7 @@ pub mod presets;
 
 pub use presets::{preset, Preset};
 
+use crate::engine::kafka::{self, KafkaParams, KafkaSim, KafkaSummary};
 use crate::engine::node::{self, NodeParams, NodeSim, NodeSummary, ParamError};
 use crate::engine::sqs::{self, SqsParams, SqsSim, SqsSummary};
 use crate::engine::Millis;
@@ -25,6 +26,8 @@ pub const MAX_SIM_MS: Millis = 24 * 60 * 60 * 1000;
 pub enum System {
     #[serde(rename = "node-stream")]
     NodeStream(NodeParams),
+    #[serde(rename = "kafka")]
+    Kafka(KafkaParams),
     #[serde(rename = "sqs-lambda")]
     SqsLambda(SqsParams),
 }
@@ -56,7 +59,7 @@ struct Envelope {
 pub enum ScenarioError {
     #[error("not valid JSON: {0}")]
     NotJson(String),
-    #[error("scenario: unknown system {0:?} (this build knows \"node-stream\" and \"sqs-lambda\")")]
+    #[error("scenario: unknown system {0:?} (this build knows \"node-stream\", \"kafka\" and \"sqs-lambda\")")]
     UnknownScenario(String),
     #[error("{path}: {message}")]
     Syntax { path: String, message: String },
@@ -73,6 +76,7 @@ pub enum ScenarioError {
 #[serde(untagged)]
 pub enum Summary {
     NodeStream(NodeSummary),
+    Kafka(KafkaSummary),
     SqsLambda(SqsSummary),
 }
 
@@ -85,6 +89,7 @@ impl Scenario {
         let envelope: Envelope = deserialize_at("", value)?;
         let system = match envelope.scenario.as_str() {
             "node-stream" => System::NodeStream(deserialize_at("params.", envelope.params)?),
+            "kafka" => System::Kafka(deserialize_at("params.", envelope.params)?),
             "sqs-lambda" => System::SqsLambda(deserialize_at("params.", envelope.params)?),
             other => return Err(ScenarioError::UnknownScenario(other.to_string())),
         };
@@ -102,6 +107,7 @@ impl Scenario {
         }
         match &self.system {
             System::NodeStream(params) => node::validate(params)?,
+            System::Kafka(params) => kafka::validate(params)?,
             System::SqsLambda(params) => sqs::validate(params)?,
         }
         Ok(())
@@ -119,6 +125,11 @@ impl Scenario {
                 let mut sim = NodeSim::new(params.clone(), self.seed);
                 sim.run_until(until);
                 Summary::NodeStream(NodeSummary::of(&sim))
+            }
+            System::Kafka(params) => {
+                let mut sim = KafkaSim::new(params.clone(), self.seed);
+                sim.run_until(until);
+                Summary::Kafka(KafkaSummary::of(&sim))
             }
             System::SqsLambda(params) => {
                 let mut sim = SqsSim::new(params.clone(), self.seed);

@@ -4,6 +4,7 @@
 
 mod embed;
 pub mod hooks;
+pub mod kafka;
 pub mod link;
 pub mod node;
 pub mod sqs;
@@ -11,6 +12,7 @@ mod story;
 pub mod widgets;
 
 use crate::engine::node::COST_MODEL;
+use kafka::KafkaWidget;
 use node::NodeWidget;
 use sqs::SqsWidget;
 use yew::prelude::*;
@@ -34,6 +36,13 @@ const SOURCES: &[(&str, &str)] = &[
     ("pg-query-stream: cursor batches of batchSize rows", "https://github.com/brianc/node-postgres/tree/master/packages/pg-query-stream"),
     ("nodejs/node#39144: write loop → heap out of memory at ~2 GB", "https://github.com/nodejs/node/issues/39144"),
     ("knex/knex#484: a source ignoring backpressure → OOM killer", "https://github.com/knex/knex/issues/484"),
+    ("Kafka consumer configs: max.poll.records, max.poll.interval.ms, session.timeout.ms", "https://kafka.apache.org/documentation/#consumerconfigs"),
+    ("Kafka producer configs: buffer.memory, max.block.ms", "https://kafka.apache.org/documentation/#producerconfigs"),
+    ("Kafka topic configs: retention.ms, retention.bytes, segment.bytes", "https://kafka.apache.org/documentation/#topicconfigs"),
+    ("KafkaJS: consuming, eachBatch, heartbeat, pause and resume", "https://kafka.js.org/docs/consuming"),
+    ("aio-libs/aiokafka#848: processing longer than max.poll.interval.ms loops forever", "https://github.com/aio-libs/aiokafka/issues/848"),
+    ("tulios/kafkajs#447: a handler longer than sessionTimeout → rebalance", "https://github.com/tulios/kafkajs/issues/447"),
+    ("spring-projects/spring-kafka#742: the same batch over and over", "https://github.com/spring-projects/spring-kafka/issues/742"),
     ("AWS Lambda: using Lambda with Amazon SQS (event source mapping parameters)", "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html"),
     ("AWS Lambda: how Lambda scales SQS event source mappings", "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html"),
     ("AWS Lambda: handling errors for an SQS event source (partial batch responses)", "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html"),
@@ -90,6 +99,20 @@ fn Page() -> Html {
                        the slow client sets the pace all the way back to the database." }
                 </p>
                 <NodeWidget />
+            </section>
+            <section class="system" id="kafka" aria-labelledby="kafka-title">
+                <p class="kicker">{ "2 of 3 · between services" }</p>
+                <h2 id="kafka-title">{ "Kafka: a log between services, read at each group's own pace" }</h2>
+                <p class="lead">
+                    { "Here the producer never waits for its readers. Every event is appended to a partitioned log and \
+                       kept there; each consumer group keeps its own bookmark (the committed offset) and moves it as fast \
+                       as it can. A 10× burst does not break anything: it shows up as lag, the distance between the end of \
+                       the log and a group's bookmark, and shrinks again once the burst is over. Pausing is safe because \
+                       the events wait in the log. What does hurt is a consumer that stays away from poll() longer than \
+                       its deadline: the group throws it out, hands its partitions to someone else, and the records since \
+                       its last commit are processed twice." }
+                </p>
+                <KafkaWidget />
             </section>
             <section class="system" id="sqs" aria-labelledby="sqs-title">
                 <p class="kicker">{ "3 of 3 · many tasks" }</p>

@@ -1,6 +1,7 @@
 //! Named scenarios, one file per system: the article's numbers and the real incidents the
 //! tests reproduce.
 
+pub mod kafka;
 pub mod node;
 pub mod sqs;
 
@@ -20,7 +21,7 @@ impl Preset {
 
 /// Every preset of every system, in the page's order.
 pub fn all() -> impl Iterator<Item = &'static Preset> {
-    node::PRESETS.iter().chain(sqs::PRESETS.iter())
+    node::PRESETS.iter().chain(kafka::PRESETS.iter()).chain(sqs::PRESETS.iter())
 }
 
 pub fn preset(name: &str) -> Option<&'static Preset> {

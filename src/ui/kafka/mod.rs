@@ -1,0 +1,129 @@
+//! Scenario 2 as a widget: a producer, a partitioned log and consumer groups reading it at
+//! their own pace, with lag, pauses, rebalances and duplicates made visible.
+
+pub mod code_panel;
+mod controls;
+pub mod lag_chart;
+pub mod log_tape;
+pub mod members;
+pub mod state;
+mod style;
+
+use crate::engine::kafka::{EventSource, GroupEvent, KafkaSim, STEP_MS};
+use crate::format;
+use crate::ui::hooks::use_animation_frame;
+use crate::ui::widgets::transport::Transport;
+use code_panel::CodePanel;
+use controls::Controls;
+use lag_chart::LagChart;
+use log_tape::LogTape;
+use members::Members;
+use state::{Action, KafkaPlayground};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The producer: its rate, its buffer (`buffer.memory`) as a gauge, blocked time and failures.
+fn producer_panel(sim: &KafkaSim) -> Html {
+    let producer = sim.producer();
+    let params = &sim.params().producer;
+    let record_bytes = sim.params().topic.record_bytes;
+    let buffered_bytes = producer.buffered * record_bytes;
+    let fill = (buffered_bytes as f64 / params.buffer_memory as f64 * 100.0).clamp(0.0, 100.0);
+    let blocked = producer.blocked_count();
+    let rate = sim.producer_rate();
+    let in_peak = rate > params.events_per_second;
+    html! {
+        <section class="kafka-producer" aria-label="Producer">
+            <div class="kafka-producer-text">
+                <strong>{ "Producer" }</strong>
+                <span class={classes!("kafka-rate", in_peak.then_some("peak"))}>
+                    { format!("{} events/s", format::count(rate)) }
+                    if in_peak { { format!(" (×{} peak)", params.peak.multiplier) } }
+                </span>
+                <span>{ format!("appended {}", format::count(sim.produced())) }</span>
+                <span>{ format!("retained {} · deleted {}", format::count(sim.retained()), format::count(sim.deleted())) }</span>
+            </div>
+            <div class="kafka-gauge" role="meter" aria-label="buffer.memory in use"
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{fill:.0}")}>
+                <div class={classes!("kafka-gauge-fill", (fill >= 99.0).then_some("full"))} style={format!("width:{fill:.1}%")}></div>
+                <span class="kafka-gauge-label">
+                    <code>{ "buffer.memory" }</code>{ format!(" {} of {}", format::bytes(buffered_bytes), format::bytes(params.buffer_memory)) }
+                </span>
+            </div>
+            <p class={classes!("kafka-producer-status", (blocked > 0).then_some("bad"))} data-testid="kafka-producer-status">
+                if blocked > 0 {
+                    { format!("send() is blocked: {} sends waiting; they throw after max.block.ms = {}", format::count(blocked), format::sim_time(params.max_block_ms)) }
+                } else {
+                    { "send() returns at once: the log absorbs the difference" }
+                }
+                { format!(" · blocked {} in all · {} send failures", format::sim_time(producer.blocked_ms), format::count(producer.send_failures)) }
+            </p>
+        </section>
+    }
+}
+
+/// The latest events in words, newest first.
+fn narration(state: &KafkaPlayground) -> Html {
+    let sim = &state.sim;
+    let names: Vec<&str> = sim.params().groups.iter().map(|g| g.group_id.as_str()).collect();
+    let line = |source: &EventSource| -> (String, &'static str) {
+        match *source {
+            EventSource::SendBlocked => ("producer: buffer.memory is full, send() blocks".into(), "warn"),
+            EventSource::SendFailed { count } => (format!("producer: {} send() calls threw after max.block.ms", format::count(count)), "bad"),
+            EventSource::Group { group, event } => {
+                let g = names.get(group).copied().unwrap_or("?");
+                match event {
+                    GroupEvent::Paused { member } => (format!("{g} m{member}: database overwhelmed → pause() (from the next fetch)"), "warn"),
+                    GroupEvent::Resumed { member } => (format!("{g} m{member}: cooldown over → resume()"), "ok"),
+                    GroupEvent::Evicted { member, gap_ms } => (format!("{g} m{member}: thrown out of the group after {} without a poll/heartbeat", format::sim_time(gap_ms)), "bad"),
+                    GroupEvent::CommitFailed { member } => (format!("{g} m{member}: finished its batch, commit failed (the group moved on); rejoins"), "bad"),
+                    GroupEvent::RebalanceStarted => (format!("{g}: rebalance, the whole group stops"), "warn"),
+                    GroupEvent::RebalanceDone { generation, members } => (format!("{g}: generation {generation}, {members} members; partitions restart from committed offsets"), "ok"),
+                    GroupEvent::OffsetReset { partition, to, lost } => (format!("{g} p{partition}: offset out of range → auto.offset.reset to {}, {} records skipped", format::count(to), format::count(lost)), "bad"),
+                    GroupEvent::Down => (format!("{g}: every member is down"), "bad"),
+                    GroupEvent::Rejoined => (format!("{g}: members are back and rejoin"), "ok"),
+                }
+            }
+        }
+    };
+    html! {
+        <ol class="kafka-events" aria-label="Latest events" aria-live="polite">
+            { for sim.recent_events().rev().take(6).map(|e| {
+                let (text, class) = line(&e.source);
+                html! { <li class={classes!("event-banner", class)}><span class="kafka-at">{ format::sim_time(e.at_ms) }</span>{ " " }{ text }</li> }
+            }) }
+        </ol>
+    }
+}
+
+#[function_component]
+pub fn KafkaWidget() -> Html {
+    let state = use_reducer(KafkaPlayground::default);
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.dispatch(action))
+    };
+    use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
+    let view = Rc::new((*state).clone());
+    let status = if view.clock.playing { "running" } else { "paused" };
+    html! {
+        <div class="widget kafka-widget" data-widget="kafka">
+            <Transport clock={view.clock.clone()} now={view.sim.now()} status={status} step_ms={STEP_MS}
+                time_testid="kafka-sim-time"
+                on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
+                on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
+            if let Some(notice) = &view.notice {
+                <p class="notice" role="status">{ notice.clone() }</p>
+            }
+            { producer_panel(&view.sim) }
+            <LogTape state={view.clone()} />
+            { narration(&view) }
+            <div class="two-up">
+                <LagChart state={view.clone()} />
+                <CodePanel state={view.clone()} />
+            </div>
+            <Members state={view.clone()} />
+            <Controls state={view.clone()} dispatch={dispatch.clone()} />
+        </div>
+    }
+}

@@ -1,0 +1,201 @@
+//! The Kafka widget's one state and its reducer: every change the reader makes is an [`Action`].
+
+use crate::clock::Clock;
+use crate::engine::kafka::{
+    self, validate, Assignor, Client, Distribution, Group, KafkaParams, KafkaSim, OffsetReset, Outage, GROUP_RANGES, RANGES,
+};
+use crate::scenario::{presets, System};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The preset the widget opens with: the article's 10× peak.
+pub const DEFAULT_PRESET: &str = "article-peak";
+/// Ten times real time: the peak (at 60 s) arrives six seconds after the page opens.
+pub const DEFAULT_SPEED: f64 = 10.0;
+
+pub enum Action {
+    /// A new animation frame, `real_ms` after the previous one.
+    Frame { real_ms: f64 },
+    TogglePlay,
+    /// Advance exactly one engine step.
+    Step,
+    SetSpeed(f64),
+    Reset,
+    LoadPreset(String),
+    SetSeed(u64),
+    /// An entry of [`RANGES`] by index, with its new value.
+    SetRange(usize, u64),
+    /// Group `g`, entry of [`GROUP_RANGES`] by index, new value.
+    SetGroupRange(usize, usize, u64),
+    SetKeyed(bool),
+    SetRetentionBytes(Option<u64>),
+    SetClient(usize, Client),
+    SetAssignor(usize, Assignor),
+    SetAutoCommit(usize, bool),
+    SetHeartbeatInEachBatch(usize, bool),
+    SetPauseBug(usize, bool),
+    SetOffsetReset(usize, OffsetReset),
+    SetDownstream(usize, Option<u64>),
+    SetDb(usize, Option<u64>),
+    SetDistribution(usize, Distribution),
+    SetOutage(usize, Option<Outage>),
+    SetMaxEvents(Option<u64>),
+    AddGroup,
+    RemoveGroup(usize),
+}
+
+#[derive(Clone)]
+pub struct KafkaPlayground {
+    pub preset: String,
+    pub params: KafkaParams,
+    pub seed: u64,
+    pub sim: KafkaSim,
+    pub clock: Clock,
+    /// A message for the reader about input that was refused or adjusted.
+    pub notice: Option<String>,
+    /// Bumped on every action, so components can tell states apart cheaply.
+    revision: u64,
+}
+
+impl PartialEq for KafkaPlayground {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+    }
+}
+
+impl Default for KafkaPlayground {
+    fn default() -> Self {
+        let (params, seed) = kafka_preset(DEFAULT_PRESET).expect("the default preset is a Kafka preset");
+        Self::with(DEFAULT_PRESET.to_string(), params, seed)
+    }
+}
+
+/// A Kafka preset's parameters and seed.
+pub fn kafka_preset(name: &str) -> Option<(KafkaParams, u64)> {
+    let scenario = presets::kafka::PRESETS.iter().find(|p| p.name == name)?.scenario();
+    let System::Kafka(params) = scenario.system else { return None };
+    Some((params, scenario.seed))
+}
+
+impl KafkaPlayground {
+    pub fn with(preset: String, params: KafkaParams, seed: u64) -> Self {
+        Self {
+            preset,
+            sim: KafkaSim::new(params.clone(), seed),
+            params,
+            seed,
+            clock: Clock::new(DEFAULT_SPEED, kafka::STEP_MS),
+            notice: None,
+            revision: 0,
+        }
+    }
+
+    fn restart(&mut self) {
+        self.sim = KafkaSim::new(self.params.clone(), self.seed);
+        self.clock.settle();
+    }
+
+    /// Applies a parameter change if the result is valid; otherwise explains why not.
+    fn change(&mut self, edit: impl FnOnce(&mut KafkaParams)) {
+        let mut next = self.params.clone();
+        edit(&mut next);
+        match validate(&next) {
+            Ok(()) => {
+                self.params = next;
+                self.preset = "custom".into();
+                self.notice = None;
+                self.restart();
+            }
+            Err(error) => self.notice = Some(format!("Not applied: {error}")),
+        }
+    }
+
+    fn change_group(&mut self, g: usize, edit: impl FnOnce(&mut Group)) {
+        self.change(|p| {
+            if let Some(group) = p.groups.get_mut(g) {
+                edit(group);
+            }
+        });
+    }
+
+    fn advance(&mut self, steps: u64) {
+        for _ in 0..steps {
+            self.sim.step();
+        }
+    }
+}
+
+/// Names for groups added by the reader, in order.
+const EXTRA_GROUPS: &[&str] = &["billing", "search"];
+
+impl Reducible for KafkaPlayground {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = Rc::unwrap_or_clone(self);
+        next.revision += 1;
+        match action {
+            Action::Frame { real_ms } => {
+                let steps = next.clock.steps_for_frame(real_ms);
+                next.advance(steps);
+            }
+            Action::TogglePlay => next.clock.playing = !next.clock.playing,
+            Action::Step => {
+                next.clock.playing = false;
+                next.advance(1);
+            }
+            Action::SetSpeed(speed) => next.clock.speed = speed,
+            Action::Reset => next.restart(),
+            Action::LoadPreset(name) => match kafka_preset(&name) {
+                Some((params, seed)) => {
+                    next.preset = name;
+                    next.params = params;
+                    next.seed = seed;
+                    next.notice = None;
+                    next.restart();
+                }
+                None => next.notice = Some(format!("No preset named {name:?}.")),
+            },
+            Action::SetSeed(seed) => {
+                next.seed = seed;
+                next.restart();
+            }
+            Action::SetRange(index, value) => {
+                if let Some(range) = RANGES.get(index) {
+                    let clamped = value.clamp(range.min, range.max);
+                    next.change(|p| (range.set)(p, clamped));
+                }
+            }
+            Action::SetGroupRange(g, index, value) => {
+                if let Some(range) = GROUP_RANGES.get(index) {
+                    let clamped = value.clamp(range.min, range.max);
+                    next.change_group(g, |group| (range.set)(group, clamped));
+                }
+            }
+            Action::SetKeyed(on) => next.change(|p| p.producer.keyed = on),
+            Action::SetRetentionBytes(bytes) => next.change(|p| p.topic.retention_bytes = bytes),
+            Action::SetClient(g, client) => next.change_group(g, |group| group.client = client),
+            Action::SetAssignor(g, assignor) => next.change_group(g, |group| group.assignor = assignor),
+            Action::SetAutoCommit(g, on) => next.change_group(g, |group| group.enable_auto_commit = on),
+            Action::SetHeartbeatInEachBatch(g, on) => next.change_group(g, |group| group.heartbeat_in_each_batch = on),
+            Action::SetPauseBug(g, on) => next.change_group(g, |group| group.kafkajs2_pause_bug = on),
+            Action::SetOffsetReset(g, reset) => next.change_group(g, |group| group.auto_offset_reset = reset),
+            Action::SetDownstream(g, rate) => next.change_group(g, |group| group.downstream.records_per_second = rate),
+            Action::SetDb(g, rate) => next.change_group(g, |group| group.processing.db_records_per_second = rate),
+            Action::SetDistribution(g, distribution) => next.change_group(g, |group| group.processing.distribution = distribution),
+            Action::SetOutage(g, outage) => next.change_group(g, |group| group.outage = outage),
+            Action::SetMaxEvents(max) => next.change(|p| p.producer.max_events = max),
+            Action::AddGroup => next.change(|p| {
+                if let Some(name) = EXTRA_GROUPS.iter().find(|n| p.groups.iter().all(|g| g.group_id != **n)) {
+                    p.groups.push(Group::named(name));
+                }
+            }),
+            Action::RemoveGroup(g) => next.change(|p| {
+                if g < p.groups.len() {
+                    p.groups.remove(g);
+                }
+            }),
+        }
+        Rc::new(next)
+    }
+}
