@@ -83,7 +83,7 @@ fn snippet(title: &str, lines: &[(&str, Option<Acting>)], active: bool, acting: 
     html! {
         <figure class={classes!("code", active.then_some("active"))} aria-current={active.then_some("true")}>
             <figcaption>{ title }{ if active { " — running" } else { "" } }</figcaption>
-            <pre><code>
+            <pre tabindex="0" aria-label={format!("{title} (code)")}><code>
                 { for lines.iter().map(|&(text, marker)| {
                     let lit = active && marker == Some(acting);
                     html! { <span class={classes!("line", lit.then_some("acting"), (lit && acting == Acting::CommitFails).then_some("failing"))}>{ text }{ "\n" }</span> }

@@ -12,6 +12,7 @@ mod style;
 use crate::engine::kafka::{EventSource, GroupEvent, KafkaSim, STEP_MS};
 use crate::format;
 use crate::ui::hooks::use_animation_frame;
+use crate::ui::widgets::positions::use_percent_positions;
 use crate::ui::widgets::transport::Transport;
 use code_panel::CodePanel;
 use controls::Controls;
@@ -45,7 +46,7 @@ fn producer_panel(sim: &KafkaSim) -> Html {
             </div>
             <div class="kafka-gauge" role="meter" aria-label="buffer.memory in use"
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{fill:.0}")}>
-                <div class={classes!("kafka-gauge-fill", (fill >= 99.0).then_some("full"))} style={format!("width:{fill:.1}%")}></div>
+                <div class={classes!("kafka-gauge-fill", (fill >= 99.0).then_some("full"))} data-width={format!("{fill:.1}")}></div>
                 <span class="kafka-gauge-label">
                     <code>{ "buffer.memory" }</code>{ format!(" {} of {}", format::bytes(buffered_bytes), format::bytes(params.buffer_memory)) }
                 </span>
@@ -104,10 +105,13 @@ pub fn KafkaWidget() -> Html {
         Callback::from(move |action: Action| state.dispatch(action))
     };
     use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
+    // Bars and markers are placed through the CSSOM: style attributes would break the CSP.
+    let root = use_node_ref();
+    use_percent_positions(root.clone());
     let view = Rc::new((*state).clone());
     let status = if view.clock.playing { "running" } else { "paused" };
     html! {
-        <div class="widget kafka-widget" data-widget="kafka">
+        <div ref={root} class="widget kafka-widget" data-widget="kafka">
             <Transport clock={view.clock.clone()} now={view.sim.now()} status={status} step_ms={STEP_MS}
                 time_testid="kafka-sim-time"
                 on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
