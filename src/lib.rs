@@ -5,6 +5,7 @@ pub mod clock;
 pub mod engine;
 pub mod format;
 pub mod permalink;
+pub mod scale;
 pub mod scenario;
 
 #[cfg(target_arch = "wasm32")]

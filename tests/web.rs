@@ -98,7 +98,15 @@ fn a_copied_link_reproduces_the_same_figures_at_the_same_moment() {
         .into_iter()
         .chain(std::iter::repeat_with(|| Action::Step).take(1_234))
         .fold(Rc::new(Playground::default()), |state, action| state.reduce(action));
-    let reopened = Playground::from_link(&state.link());
+    // The link's moment is replayed over frames, a frame's budget at a time.
+    let mut reopened = Rc::new(Playground::from_link(&state.link()));
+    assert_eq!(reopened.seek_to, Some(1_234));
+    for _ in 0..1_000 {
+        if reopened.seek_to.is_none() {
+            break;
+        }
+        reopened = reopened.reduce(Action::Frame { real_ms: 16.0 });
+    }
     assert_eq!(reopened.notice, None);
     assert_eq!(reopened.sim.now(), 1_234);
     assert!(!reopened.clock.playing, "a link to a moment opens paused on it");

@@ -3,6 +3,7 @@
 //! loop lives in [`hooks`].
 
 mod embed;
+mod frame;
 pub mod hooks;
 pub mod kafka;
 pub mod link;

@@ -259,10 +259,61 @@ async function main() {
       await other.goto(url, { waitUntil: 'load', timeout: 15_000 });
       const time = other.locator('[data-testid="sim-time"]').first();
       await time.waitFor({ state: 'attached', timeout: 15_000 });
+      // The moment is replayed over a few frames; wait for the replay to end.
+      await other.waitForFunction((want) => Number(document.querySelector('[data-testid="sim-time"]')?.dataset.ms) >= want,
+        ms, { timeout: 15_000 }).catch(() => {});
       const reopenedMs = Number(await time.getAttribute('data-ms'));
       const reopenedTable = await other.locator('table.exports').first().innerText();
       if (reopenedMs !== ms) throw new Error(`link opened at ${reopenedMs} ms, copied at ${ms} ms (${url})`);
       if (reopenedTable !== table) throw new Error(`figures differ:\n${table}\nvs\n${reopenedTable}`);
+    } finally {
+      await other.close();
+    }
+  });
+
+  await check('typing into a number box survives a running simulation, and arrow keys move a slider', async () => {
+    if (!rendered) throw new Error('skipped: page did not render');
+    const other = await context.newPage();
+    try {
+      await other.goto(origin + '/?w=node&preset=article-export-piped', { waitUntil: 'load', timeout: 15_000 });
+      const box = other.locator('#param-rowBytes + .slider-number').first();
+      await box.waitFor({ state: 'attached', timeout: 15_000 });
+      await box.click();
+      await box.fill('');
+      await box.pressSequentially('512', { delay: 120 }); // slower than several animation frames
+      if ((await box.inputValue()) !== '512') throw new Error(`the box reads ${await box.inputValue()} while typing`);
+      await box.press('Enter');
+      await other.waitForFunction(() => document.querySelector('#param-rowBytes')?.closest('.slider')?.textContent.includes('512 B'),
+        null, { timeout: 5_000 });
+      const slider = other.locator('#param-concurrentExports').first();
+      await slider.focus();
+      for (let i = 0; i < 4; i++) await slider.press('ArrowRight');
+      const rows = await other.locator('table.exports tbody tr').count();
+      if (rows !== 5) throw new Error(`4 × ArrowRight from 1 export gives ${rows} exports`);
+    } finally {
+      await other.close();
+    }
+  });
+
+  await check('a link to a far moment replays without freezing the page', async () => {
+    const other = await context.newPage();
+    try {
+      await other.goto(origin + '/?w=node&preset=article-export-piped&concurrentExports=50&totalRows=100000000&t=3600000',
+        { waitUntil: 'load', timeout: 15_000 });
+      const time = other.locator('[data-testid="sim-time"]').first();
+      await time.waitFor({ state: 'attached', timeout: 15_000 });
+      let last = -1;
+      for (let i = 0; i < 3; i++) {
+        const started = Date.now();
+        const ms = Number(await time.getAttribute('data-ms', { timeout: 2_000 }));
+        const took = Date.now() - started;
+        if (took > 1_000) throw new Error(`the page took ${took} ms to answer while replaying`);
+        if (!(ms > last)) throw new Error(`replay stuck at ${ms} ms`);
+        last = ms;
+        await sleep(700);
+      }
+      const status = await other.locator('.status').first().innerText();
+      if (!status.includes('replaying')) throw new Error(`status reads ${status}`);
     } finally {
       await other.close();
     }
@@ -347,6 +398,8 @@ async function main() {
         await other.goto(origin + SUBPATH + '?w=node&preset=article-export-piped&t=5000', { waitUntil: 'load', timeout: 15_000 });
         const time = other.locator('[data-testid="sim-time"]').first();
         await time.waitFor({ state: 'attached', timeout: 15_000 });
+        await other.waitForFunction(() => Number(document.querySelector('[data-testid="sim-time"]')?.dataset.ms) >= 5000,
+          null, { timeout: 15_000 }).catch(() => {});
         const ms = Number(await time.getAttribute('data-ms'));
         if (ms !== 5000) throw new Error(`the link to t=5000 opened at ${ms} ms`);
       } finally {
@@ -397,6 +450,8 @@ async function main() {
       await other.goto(url, { waitUntil: 'load', timeout: 15_000 });
       const time = other.locator('[data-testid="sqs-sim-time"]').first();
       await time.waitFor({ state: 'attached', timeout: 15_000 });
+      await other.waitForFunction((want) => Number(document.querySelector('[data-testid="sqs-sim-time"]')?.dataset.ms) >= want,
+        ms, { timeout: 15_000 }).catch(() => {});
       const reopened = Number(await time.getAttribute('data-ms'));
       const reopenedFigures = await other.locator('[data-widget="sqs"] .sqs-metrics').first().innerText();
       if (reopened !== ms) throw new Error(`link opened at ${reopened} ms, copied at ${ms} ms (${url})`);

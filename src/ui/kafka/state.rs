@@ -1,6 +1,7 @@
 //! The Kafka widget's one state and its reducer: every change the reader makes is an [`Action`].
 
 use crate::clock::Clock;
+use crate::ui::frame;
 use crate::engine::kafka::{
     self, validate, Assignor, Client, Distribution, Group, KafkaParams, KafkaSim, OffsetReset, Outage, GROUP_RANGES, RANGES,
 };
@@ -119,9 +120,7 @@ impl KafkaPlayground {
     }
 
     fn advance(&mut self, steps: u64) {
-        for _ in 0..steps {
-            self.sim.step();
-        }
+        frame::run_steps(&mut self.sim, steps);
     }
 }
 
@@ -132,6 +131,10 @@ impl Reducible for KafkaPlayground {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        // Nothing for a frame to do: no re-render, so a half-typed number survives.
+        if matches!(action, Action::Frame { .. }) && !self.clock.playing {
+            return self;
+        }
         let mut next = Rc::unwrap_or_clone(self);
         next.revision += 1;
         match action {

@@ -46,14 +46,16 @@ pub fn NodeWidget() -> Html {
             </button>
         }
     };
-    let status = if view.sim.death().is_some() {
-        "process died"
+    let status = if let Some(target) = view.seek_to {
+        format!("replaying to {}…", crate::format::sim_time(target))
+    } else if view.sim.death().is_some() {
+        "process died".to_string()
     } else if view.sim.is_finished() {
-        "finished"
+        "finished".to_string()
     } else if view.clock.playing {
-        "running"
+        "running".to_string()
     } else {
-        "paused"
+        "paused".to_string()
     };
 
     html! {

@@ -5,6 +5,7 @@ use crate::engine::node::{validate, DeathCause, Mode, NodeParams, NodeSim, Stage
 use crate::format;
 use crate::engine::{Millis, STEP_MS};
 use crate::permalink;
+use crate::ui::frame;
 use crate::scenario::{presets, System};
 use std::rc::Rc;
 use yew::Reducible;
@@ -65,6 +66,8 @@ pub struct Playground {
     pub seed: u64,
     pub sim: NodeSim,
     pub clock: Clock,
+    /// A moment the engine is being replayed to (a link's `t`), a frame's budget at a time.
+    pub seek_to: Option<Millis>,
     pub flow: FlowView,
     /// A message for the reader about input that was refused or adjusted.
     pub notice: Option<String>,
@@ -104,7 +107,8 @@ impl Playground {
             state.preset = "custom".into();
         }
         if let Some(at_ms) = opened.at_ms {
-            state.sim.run_until(at_ms);
+            // Replayed over the next frames, so a link to hour five never freezes the page.
+            state.seek_to = Some(at_ms);
             state.clock.playing = false;
         }
         state.notice = opened.notice;
@@ -125,6 +129,7 @@ impl Playground {
             params,
             seed,
             clock: Clock::new(DEFAULT_SPEED, STEP_MS),
+            seek_to: None,
             flow: FlowView::default(),
             notice: None,
             narration: Narration::default(),
@@ -135,6 +140,7 @@ impl Playground {
     fn restart(&mut self) {
         self.sim = NodeSim::new(self.params.clone(), self.seed);
         self.clock.settle();
+        self.seek_to = None;
         self.flow = FlowView::default();
     }
 
@@ -155,13 +161,23 @@ impl Playground {
 
     fn advance(&mut self, steps: u64) {
         let before = self.sim.now();
-        for _ in 0..steps {
-            self.sim.step();
-        }
+        frame::run_steps(&mut self.sim, steps);
         self.update_flow(self.sim.now() - before);
     }
 
+    /// Nothing for a frame to do: no re-render, so a half-typed number survives.
+    fn idle(&self) -> bool {
+        self.seek_to.is_none() && (!self.clock.playing || self.sim.is_finished())
+    }
+
     fn frame(&mut self, real_ms: f64) {
+        if let Some(target) = self.seek_to {
+            if frame::seek(&mut self.sim, target) {
+                self.seek_to = None;
+            }
+            self.update_flow(0);
+            return;
+        }
         if self.sim.is_finished() {
             return;
         }
@@ -270,6 +286,9 @@ impl Reducible for Playground {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if matches!(action, Action::Frame { .. }) && self.idle() {
+            return self;
+        }
         let mut next = Rc::unwrap_or_clone(self);
         next.revision += 1;
         match action {

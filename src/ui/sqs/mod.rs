@@ -118,12 +118,14 @@ pub fn SqsWidget() -> Html {
     let view = Rc::new((*state).clone());
     let sim = &view.sim;
     let p = sim.params();
-    let status = if sim.is_finished() {
-        "finished"
+    let status = if let Some(target) = view.seek_to {
+        format!("replaying to {}…", format::sim_time(target))
+    } else if sim.is_finished() {
+        "finished".to_string()
     } else if view.clock.playing {
-        "running"
+        "running".to_string()
     } else {
-        "paused"
+        "paused".to_string()
     };
     let series = sim.series();
     let now = sim.now();

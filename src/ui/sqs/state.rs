@@ -1,7 +1,9 @@
 //! The SQS + Lambda widget's state and its reducer: every change the reader makes is an [`Action`].
 
 use crate::clock::Clock;
+use crate::engine::Millis;
 use crate::permalink;
+use crate::ui::frame;
 use crate::engine::sqs::{validate, RedrivePolicy, ScalingConfig, Spike, SqsParams, SqsSim, FunctionResponseType, RANGES, STEP_MS};
 use crate::scenario::{presets, System};
 use std::rc::Rc;
@@ -51,6 +53,8 @@ pub struct SqsPlayground {
     pub seed: u64,
     pub sim: SqsSim,
     pub clock: Clock,
+    /// A moment the engine is being replayed to (a link's `t`), a frame's budget at a time.
+    pub seek_to: Option<Millis>,
     /// A message for the reader about input that was refused or adjusted.
     pub notice: Option<String>,
     revision: u64,
@@ -85,7 +89,7 @@ impl SqsPlayground {
             state.preset = "custom".into();
         }
         if let Some(at_ms) = opened.at_ms {
-            state.sim.run_until(at_ms);
+            state.seek_to = Some(at_ms);
             state.clock.playing = false;
         }
         state.notice = opened.notice;
@@ -106,6 +110,7 @@ impl SqsPlayground {
             params,
             seed,
             clock: Clock::new(DEFAULT_SPEED, STEP_MS),
+            seek_to: None,
             notice: None,
             revision: 0,
         }
@@ -120,6 +125,7 @@ impl SqsPlayground {
     fn restart(&mut self) {
         self.sim = SqsSim::new(self.params.clone(), self.seed);
         self.clock.settle();
+        self.seek_to = None;
     }
 
     /// Applies a parameter change if AWS would accept it; otherwise says why not.
@@ -138,12 +144,21 @@ impl SqsPlayground {
     }
 
     fn advance(&mut self, steps: u64) {
-        for _ in 0..steps {
-            self.sim.step();
-        }
+        frame::run_steps(&mut self.sim, steps);
+    }
+
+    /// Nothing for a frame to do: no re-render, so a half-typed number survives.
+    fn idle(&self) -> bool {
+        self.seek_to.is_none() && (!self.clock.playing || self.sim.is_finished())
     }
 
     fn frame(&mut self, real_ms: f64) {
+        if let Some(target) = self.seek_to {
+            if frame::seek(&mut self.sim, target) {
+                self.seek_to = None;
+            }
+            return;
+        }
         if self.sim.is_finished() {
             return;
         }
@@ -156,6 +171,9 @@ impl Reducible for SqsPlayground {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if matches!(action, Action::Frame { .. }) && self.idle() {
+            return self;
+        }
         let mut next = Rc::unwrap_or_clone(self);
         next.revision += 1;
         match action {

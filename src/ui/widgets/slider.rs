@@ -2,6 +2,7 @@
 //! at the edge; out-of-range typing is clamped and said so, never passed on raw.
 
 use crate::format;
+use crate::scale::Scale;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -41,70 +42,45 @@ pub struct SliderProps {
     pub min: u64,
     pub max: u64,
     pub unit: Unit,
-    /// Spread the track logarithmically: for ranges over several orders of magnitude.
+    /// Stop at round numbers (two significant digits) even on a range of a thousand or less.
     #[prop_or(false)]
     pub log: bool,
     pub on_change: Callback<u64>,
 }
 
-/// Resolution of the range input's track.
-const TRACK_STEPS: f64 = 1000.0;
-
-fn to_track(value: u64, min: u64, max: u64, log: bool) -> f64 {
-    if max <= min {
-        return 0.0;
-    }
-    if log {
-        let (lo, hi, v) = ((min + 1) as f64, (max + 1) as f64, (value + 1) as f64);
-        ((v.ln() - lo.ln()) / (hi.ln() - lo.ln()) * TRACK_STEPS).round()
-    } else {
-        ((value - min) as f64 / (max - min) as f64 * TRACK_STEPS).round()
-    }
-}
-
-fn from_track(position: f64, min: u64, max: u64, log: bool) -> u64 {
-    let fraction = (position / TRACK_STEPS).clamp(0.0, 1.0);
-    let value = if log {
-        let (lo, hi) = (((min + 1) as f64).ln(), ((max + 1) as f64).ln());
-        (lo + fraction * (hi - lo)).exp() - 1.0
-    } else {
-        min as f64 + fraction * (max - min) as f64
-    };
-    round_nicely(value.round() as u64).clamp(min, max)
-}
-
-/// Keeps two significant digits, so a log slider lands on 16,000 rather than 16,137.
-fn round_nicely(value: u64) -> u64 {
-    let mut magnitude = 1;
-    while value / magnitude >= 100 {
-        magnitude *= 10;
-    }
-    (value + magnitude / 2) / magnitude * magnitude
-}
-
 #[function_component]
 pub fn Slider(props: &SliderProps) -> Html {
     let typed_note = use_state(|| None::<String>);
+    // What the reader is typing, kept until they commit it (Enter or leaving the box), so the
+    // widget's re-renders while the simulation runs do not overwrite it.
+    let typing = use_state(|| None::<String>);
     let id = format!("param-{}", props.name.replace('.', "-"));
-    let (min, max, log) = (props.min, props.max, props.log);
+    let (min, max) = (props.min, props.max);
+    let scale = Scale::new(min, max, props.log);
 
     let on_slide = {
         let on_change = props.on_change.clone();
         let typed_note = typed_note.clone();
         Callback::from(move |event: InputEvent| {
             let input: HtmlInputElement = event.target_unchecked_into();
-            if let Ok(position) = input.value().parse::<f64>() {
+            if let Ok(position) = input.value().parse::<u64>() {
                 typed_note.set(None);
-                on_change.emit(from_track(position, min, max, log));
+                on_change.emit(scale.value_at(position));
             }
         })
+    };
+    let on_keystroke = {
+        let typing = typing.clone();
+        Callback::from(move |event: InputEvent| typing.set(Some(event.target_unchecked_into::<HtmlInputElement>().value())))
     };
     let on_type = {
         let on_change = props.on_change.clone();
         let typed_note = typed_note.clone();
+        let typing = typing.clone();
         let unit = props.unit;
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
+            typing.set(None);
             match input.value().trim().parse::<f64>() {
                 Ok(typed) if typed.is_finite() => {
                     let wanted = typed.max(0.0).round() as u64;
@@ -126,13 +102,14 @@ pub fn Slider(props: &SliderProps) -> Html {
                 <span class="slider-value">{ props.unit.show(props.value) }</span>
             </label>
             <div class="slider-row">
-                <input id={id.clone()} type="range" min="0" max={TRACK_STEPS.to_string()} step="1"
-                    value={to_track(props.value, min, max, log).to_string()}
+                <input id={id.clone()} type="range" min="0" max={scale.top().to_string()} step="1"
+                    value={scale.position_of(props.value).to_string()}
                     aria-valuetext={props.unit.show(props.value)}
                     oninput={on_slide} />
                 <input class="slider-number" type="number" inputmode="numeric" min={min.to_string()} max={max.to_string()}
-                    value={props.value.to_string()} aria-label={format!("{} exact value", props.name)}
-                    onchange={on_type} />
+                    value={(*typing).clone().unwrap_or_else(|| props.value.to_string())}
+                    aria-label={format!("{} exact value", props.name)}
+                    oninput={on_keystroke} onchange={on_type} />
             </div>
             <p class="help">{ props.help.clone() }</p>
             if let Some(note) = (*typed_note).clone() {
