@@ -6,6 +6,7 @@
 //! names that contain dots (`max.poll.records`) stay intact. Arrays (the Node stages) travel
 //! whole, as JSON.
 
+use crate::engine::kafka::{self, KafkaParams};
 use crate::engine::node::{self, NodeParams};
 use crate::engine::range::{clamp_all, Range};
 use crate::engine::sqs::{self, SqsParams};
@@ -49,8 +50,31 @@ pub trait LinkParams: Serialize + DeserializeOwned + Clone {
 }
 
 /// Clamps with a system's range table, naming each change by its link key.
-fn clamp_with<P>(ranges: &[Range<P>], params: &mut P) -> Vec<(String, u64, u64)> {
-    clamp_all(ranges, params).into_iter().map(|(field, from, to)| (field.replace('.', "/"), from, to)).collect()
+fn clamp_with<P: Serialize>(ranges: &[Range<P>], params: &mut P) -> Vec<(String, u64, u64)> {
+    let tree = serde_json::to_value(&*params).expect("params serialise");
+    clamp_all(ranges, params).into_iter().map(|(field, from, to)| (link_key(&tree, field), from, to)).collect()
+}
+
+/// A range's dotted field as a link key. Real names can hold dots (`retention.ms`), so each
+/// level takes the longest run of parts that is a key in the params' JSON.
+fn link_key(tree: &Value, field: &str) -> String {
+    let parts: Vec<&str> = field.split('.').collect();
+    let (mut node, mut at, mut keys) = (tree, 0, Vec::new());
+    while at < parts.len() {
+        let found = (at + 1..=parts.len()).rev().find_map(|end| {
+            let key = parts[at..end].join(".");
+            node.get(&key).map(|child| (key, child, end))
+        });
+        match found {
+            Some((key, child, end)) => {
+                keys.push(key);
+                node = child;
+                at = end;
+            }
+            None => return field.replace('.', "/"),
+        }
+    }
+    keys.join("/")
 }
 
 impl LinkParams for NodeParams {
@@ -60,6 +84,22 @@ impl LinkParams for NodeParams {
 
     fn check(&self) -> Result<(), String> {
         node::validate(self).map_err(|e| e.to_string())
+    }
+}
+
+impl LinkParams for KafkaParams {
+    fn clamp(&mut self) -> Vec<(String, u64, u64)> {
+        let mut changed = clamp_with(kafka::RANGES, self);
+        for (index, group) in self.groups.iter_mut().enumerate() {
+            for (field, from, to) in clamp_with(kafka::GROUP_RANGES, group) {
+                changed.push((format!("groups/{index}/{field}"), from, to));
+            }
+        }
+        changed
+    }
+
+    fn check(&self) -> Result<(), String> {
+        kafka::validate(self).map_err(|e| e.to_string())
     }
 }
 

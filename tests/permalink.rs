@@ -99,3 +99,42 @@ fn every_range_key_of_every_system_is_a_real_link_key() {
         assert!(!unknown, "sqs {key}: {:?}", decoded.notices);
     }
 }
+
+#[test]
+fn a_kafka_link_reproduces_the_same_figures_at_the_same_time() {
+    use backpressure_playground::engine::kafka::{KafkaParams, KafkaSim, KafkaSummary};
+    for preset in presets::kafka::PRESETS.iter().take(4) {
+        let scenario = preset.scenario();
+        let System::Kafka(base) = scenario.system else { continue };
+        let mut tweaked: KafkaParams = base.clone();
+        tweaked.groups[0].max_poll_records = 123;
+        tweaked.topic.retention_ms += 60_000;
+        let at_ms = 120_000;
+        let link = encode(&tweaked, &base, 3, at_ms);
+        let decoded = decode(&link, &base, &[]);
+        assert_eq!(decoded.notices, vec![], "{}: {link:?}", preset.name);
+        let run = |params: KafkaParams, seed: u64| {
+            let mut sim = KafkaSim::new(params, seed);
+            sim.run_until(at_ms);
+            KafkaSummary::of(&sim)
+        };
+        assert_eq!(run(decoded.params, decoded.seed.unwrap()), run(tweaked, 3), "{}", preset.name);
+    }
+}
+
+#[test]
+fn a_clamped_kafka_value_is_named_by_the_key_a_link_uses() {
+    use backpressure_playground::engine::kafka;
+    use backpressure_playground::permalink::Notice;
+    let System::Kafka(base) = presets::kafka::PRESETS[0].scenario().system else { unreachable!("a Kafka preset") };
+    for range in kafka::RANGES {
+        let mut out_of_range = base.clone();
+        (range.set)(&mut out_of_range, range.max.saturating_add(1));
+        let link = encode(&out_of_range, &base, 1, 0);
+        let decoded = decode(&link, &base, &[]);
+        let keys: Vec<&str> = link.iter().map(|(k, _)| k.as_str()).collect();
+        let named: Vec<&String> = decoded.notices.iter().filter_map(|n| match n { Notice::Clamped { key, .. } => Some(key), _ => None }).collect();
+        assert!(named.iter().all(|k| keys.contains(&k.as_str())), "{}: notices {named:?}, link keys {keys:?}", range.field);
+        assert_eq!((range.get)(&decoded.params), range.max, "{}", range.field);
+    }
+}

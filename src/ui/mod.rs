@@ -65,6 +65,11 @@ pub fn App() -> Html {
                     <NodeWidget />
                 </embed::Embed>
             },
+            Some("kafka") => html! {
+                <embed::Embed widget="kafka" title="Kafka: a log between services, read at each group's own pace">
+                    <KafkaWidget />
+                </embed::Embed>
+            },
             Some("sqs") => html! {
                 <embed::Embed widget="sqs" title="SQS + Lambda: a campaign, a hundred connections, and a cap">
                     <SqsWidget />

@@ -339,7 +339,7 @@ async function main() {
     }
   });
 
-  for (const widget of ['node', 'sqs']) await check(`the ${widget} embed fits 320 px, drops the page chrome and reports its height`, async () => {
+  for (const widget of ['node', 'kafka', 'sqs']) await check(`the ${widget} embed fits 320 px, drops the page chrome and reports its height`, async () => {
     const host = await context.newPage();
     try {
       await host.setViewportSize({ width: 360, height: 800 });
@@ -389,6 +389,7 @@ async function main() {
   };
   await check('axe finds no serious or critical violation on the page', () => audit('/', 'page'));
   await check('axe finds no serious or critical violation in the Node embed', () => audit('/?w=node&embed=1', 'node embed'));
+  await check('axe finds no serious or critical violation in the Kafka embed', () => audit('/?w=kafka&embed=1', 'kafka embed'));
   await check('axe finds no serious or critical violation in the SQS embed', () => audit('/?w=sqs&embed=1', 'sqs embed'));
 
   if (SUBPATH_DIST) {
@@ -437,29 +438,33 @@ async function main() {
   });
   await shootSqs('sqs-capped-1280.png');
 
-  await check('a copied SQS link reproduces its state', async () => {
+  // A copied link reopens at the same moment with the same figures, for each widget below Node.
+  const linkRoundTrip = (widget, figuresSelector) => check(`a copied ${widget} link reproduces its state`, async () => {
     if (!rendered) throw new Error('skipped: page did not render');
-    const transport = sqs.locator('.transport').first();
-    if ((await transport.locator('button.primary').innerText()).includes('Pause')) await transport.locator('button.primary').click();
-    const ms = await sqsMs();
-    const figures = await sqs.locator('.sqs-metrics').first().innerText();
-    await sqs.getByRole('button', { name: 'Copy link to this moment' }).click({ timeout: 5_000 });
-    const url = await sqs.locator('[data-testid="copied-link"]').inputValue({ timeout: 5_000 });
+    const scope = page.locator(`[data-widget="${widget}"]`).first();
+    const testid = `${widget}-sim-time`;
+    const play = scope.locator('.transport button.primary').first();
+    if ((await play.innerText()).includes('Pause')) await play.click();
+    const ms = Number(await scope.locator(`[data-testid="${testid}"]`).getAttribute('data-ms'));
+    const figures = await scope.locator(figuresSelector).first().innerText();
+    await scope.getByRole('button', { name: 'Copy link to this moment' }).click({ timeout: 5_000 });
+    const url = await scope.locator('[data-testid="copied-link"]').inputValue({ timeout: 5_000 });
     const other = await context.newPage();
     try {
       await other.goto(url, { waitUntil: 'load', timeout: 15_000 });
-      const time = other.locator('[data-testid="sqs-sim-time"]').first();
+      const time = other.locator(`[data-testid="${testid}"]`).first();
       await time.waitFor({ state: 'attached', timeout: 15_000 });
-      await other.waitForFunction((want) => Number(document.querySelector('[data-testid="sqs-sim-time"]')?.dataset.ms) >= want,
-        ms, { timeout: 15_000 }).catch(() => {});
+      await other.waitForFunction(([id, want]) => Number(document.querySelector(`[data-testid="${id}"]`)?.dataset.ms) >= want,
+        [testid, ms], { timeout: 15_000 }).catch(() => {});
       const reopened = Number(await time.getAttribute('data-ms'));
-      const reopenedFigures = await other.locator('[data-widget="sqs"] .sqs-metrics').first().innerText();
+      const reopenedFigures = await other.locator(`[data-widget="${widget}"] ${figuresSelector}`).first().innerText();
       if (reopened !== ms) throw new Error(`link opened at ${reopened} ms, copied at ${ms} ms (${url})`);
       if (reopenedFigures !== figures) throw new Error(`figures differ:\n${figures}\nvs\n${reopenedFigures}`);
     } finally {
       await other.close();
     }
   });
+  await linkRoundTrip('sqs', '.sqs-metrics');
   // The Kafka scenario, below the Node one: its own clock, presets and drawings.
   const kafkaTime = page.locator('[data-testid="kafka-sim-time"]');
   const kafkaMs = async () => Number(await kafkaTime.getAttribute('data-ms', { timeout: 2_000 }));
@@ -493,6 +498,7 @@ async function main() {
   });
   await page.locator('#kafka').screenshot({ path: join(SHOT_DIR, 'kafka-k1-1280.png'), timeout: 15_000 })
     .then(() => note(`screenshot: ${join(SHOT_DIR, 'kafka-k1-1280.png')}`), (e) => note(`screenshot failed: kafka-k1-1280.png: ${e.message}`));
+  await linkRoundTrip('kafka', '.kafka-log');
 
   const desktopShot = join(SHOT_DIR, 'desktop-1280.png');
   await page.screenshot({ path: desktopShot, fullPage: true, timeout: 15_000 })

@@ -12,6 +12,8 @@ mod style;
 use crate::engine::kafka::{EventSource, GroupEvent, KafkaSim, STEP_MS};
 use crate::format;
 use crate::ui::hooks::use_animation_frame;
+use crate::ui::link;
+use crate::ui::widgets::link_bar::LinkBar;
 use crate::ui::widgets::positions::use_percent_positions;
 use crate::ui::widgets::transport::Transport;
 use code_panel::CodePanel;
@@ -99,7 +101,13 @@ fn narration(state: &KafkaPlayground) -> Html {
 
 #[function_component]
 pub fn KafkaWidget() -> Html {
-    let state = use_reducer(KafkaPlayground::default);
+    let state = use_reducer(|| {
+        let pairs = link::query_pairs();
+        match link::linked_widget(&pairs) {
+            Some("kafka") => KafkaPlayground::from_link(&pairs),
+            _ => KafkaPlayground::default(),
+        }
+    });
     let dispatch = {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
@@ -109,13 +117,21 @@ pub fn KafkaWidget() -> Html {
     let root = use_node_ref();
     use_percent_positions(root.clone());
     let view = Rc::new((*state).clone());
-    let status = if view.clock.playing { "running" } else { "paused" };
+    let status = match view.seek_to {
+        Some(target) => format!("replaying to {}…", format::sim_time(target)),
+        None if view.clock.playing => "running".to_string(),
+        None => "paused".to_string(),
+    };
     html! {
         <div ref={root} class="widget kafka-widget" data-widget="kafka">
             <Transport clock={view.clock.clone()} now={view.sim.now()} status={status} step_ms={STEP_MS}
                 time_testid="kafka-sim-time"
                 on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
                 on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
+            <LinkBar title="Backpressure Playground: Kafka" make_pairs={{
+                let view = view.clone();
+                Callback::from(move |()| view.link())
+            }} />
             if let Some(notice) = &view.notice {
                 <p class="notice" role="status">{ notice.clone() }</p>
             }

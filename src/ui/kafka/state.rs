@@ -1,6 +1,8 @@
 //! The Kafka widget's one state and its reducer: every change the reader makes is an [`Action`].
 
 use crate::clock::Clock;
+use crate::engine::Millis;
+use crate::permalink;
 use crate::ui::frame;
 use crate::engine::kafka::{
     self, validate, Assignor, Client, Distribution, Group, KafkaParams, KafkaSim, OffsetReset, Outage, GROUP_RANGES, RANGES,
@@ -52,6 +54,10 @@ pub struct KafkaPlayground {
     pub seed: u64,
     pub sim: KafkaSim,
     pub clock: Clock,
+    /// The preset the parameters started from: a link names it and lists only the changes.
+    base_preset: String,
+    /// A moment the engine is being replayed to (a link's `t`), a frame's budget at a time.
+    pub seek_to: Option<Millis>,
     /// A message for the reader about input that was refused or adjusted.
     pub notice: Option<String>,
     /// Bumped on every action, so components can tell states apart cheaply.
@@ -79,8 +85,31 @@ pub fn kafka_preset(name: &str) -> Option<(KafkaParams, u64)> {
 }
 
 impl KafkaPlayground {
+    /// The state a link describes; whatever the link gets wrong is reported in `notice`.
+    pub fn from_link(pairs: &[(String, String)]) -> Self {
+        let opened = permalink::open(pairs, kafka_preset, DEFAULT_PRESET);
+        let mut state = Self::with(opened.base_preset, opened.params, opened.seed);
+        if kafka_preset(&state.base_preset).is_some_and(|(base, _)| base != state.params) {
+            state.preset = "custom".into();
+        }
+        if let Some(at_ms) = opened.at_ms {
+            state.seek_to = Some(at_ms);
+            state.clock.playing = false;
+        }
+        state.notice = opened.notice;
+        state
+    }
+
+    /// The query pairs of a link to exactly this moment.
+    pub fn link(&self) -> Vec<(String, String)> {
+        let (base, _) = kafka_preset(&self.base_preset).expect("the base is a known preset");
+        permalink::link_to("kafka", &self.base_preset, &base, &self.params, self.seed, self.sim.now())
+    }
+
     pub fn with(preset: String, params: KafkaParams, seed: u64) -> Self {
         Self {
+            base_preset: preset.clone(),
+            seek_to: None,
             preset,
             sim: KafkaSim::new(params.clone(), seed),
             params,
@@ -94,6 +123,7 @@ impl KafkaPlayground {
     fn restart(&mut self) {
         self.sim = KafkaSim::new(self.params.clone(), self.seed);
         self.clock.settle();
+        self.seek_to = None;
     }
 
     /// Applies a parameter change if the result is valid; otherwise explains why not.
@@ -132,16 +162,23 @@ impl Reducible for KafkaPlayground {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         // Nothing for a frame to do: no re-render, so a half-typed number survives.
-        if matches!(action, Action::Frame { .. }) && !self.clock.playing {
+        if matches!(action, Action::Frame { .. }) && !self.clock.playing && self.seek_to.is_none() {
             return self;
         }
         let mut next = Rc::unwrap_or_clone(self);
         next.revision += 1;
         match action {
-            Action::Frame { real_ms } => {
-                let steps = next.clock.steps_for_frame(real_ms);
-                next.advance(steps);
-            }
+            Action::Frame { real_ms } => match next.seek_to {
+                Some(target) => {
+                    if frame::seek(&mut next.sim, target) {
+                        next.seek_to = None;
+                    }
+                }
+                None => {
+                    let steps = next.clock.steps_for_frame(real_ms);
+                    next.advance(steps);
+                }
+            },
             Action::TogglePlay => next.clock.playing = !next.clock.playing,
             Action::Step => {
                 next.clock.playing = false;
@@ -151,6 +188,7 @@ impl Reducible for KafkaPlayground {
             Action::Reset => next.restart(),
             Action::LoadPreset(name) => match kafka_preset(&name) {
                 Some((params, seed)) => {
+                    next.base_preset = name.clone();
                     next.preset = name;
                     next.params = params;
                     next.seed = seed;
