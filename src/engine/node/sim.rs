@@ -66,6 +66,7 @@ pub struct NodeSim {
     peak_rss_bytes: u64,
     death: Option<Death>,
     heap_series: BoundedSeries,
+    rss_series: BoundedSeries,
     recent_events: VecDeque<TimedEvent>,
     scratch_events: Vec<Event>,
 }
@@ -84,6 +85,7 @@ impl NodeSim {
             peak_rss_bytes: 0,
             death: None,
             heap_series: BoundedSeries::new(SERIES_CAPACITY, 50),
+            rss_series: BoundedSeries::new(SERIES_CAPACITY, 50),
             recent_events: VecDeque::with_capacity(EVENT_LOG_CAPACITY),
             scratch_events: Vec::new(),
             params,
@@ -118,6 +120,10 @@ impl NodeSim {
     }
     pub fn heap_series(&self) -> &BoundedSeries {
         &self.heap_series
+    }
+    /// RSS over time: what a container limit is measured against.
+    pub fn rss_series(&self) -> &BoundedSeries {
+        &self.rss_series
     }
     pub fn recent_events(&self) -> impl DoubleEndedIterator<Item = &TimedEvent> {
         self.recent_events.iter()
@@ -162,6 +168,7 @@ impl NodeSim {
         self.measure_memory();
         self.check_limits();
         self.heap_series.record(self.now, self.heap_bytes);
+        self.rss_series.record(self.now, self.rss_bytes);
     }
 
     /// Runs whole steps until `until` (or the end).

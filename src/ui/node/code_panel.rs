@@ -62,7 +62,11 @@ impl CodePanelProps {
 fn snippet(title: &str, lines: &[(&str, Option<Acting>)], active: bool, acting: Acting) -> Html {
     html! {
         <figure class={classes!("code", active.then_some("active"))} aria-current={active.then_some("true")}>
-            <figcaption>{ title }{ if active { " — running" } else { "" } }</figcaption>
+            <figcaption>{ title }{ match (active, acting) {
+                (true, Acting::Died) => " — stopped: the process died",
+                (true, _) => " — running",
+                _ => "",
+            } }</figcaption>
             <pre tabindex="0" aria-label={format!("{title} (code)")}><code>
                 { for lines.iter().map(|&(text, marker)| {
                     let lit = active && marker == Some(acting);

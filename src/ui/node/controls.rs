@@ -1,7 +1,11 @@
 //! Every parameter of the scenario, grouped as the pipeline is: nothing hidden.
 
 use crate::ui::widgets::slider::{Slider, Unit};
-use crate::engine::node::{validate::STAGE_LIMITS, StageKind, RANGES};
+use crate::engine::node::validate::{CONTAINER_LIMIT_MB, RESPONSE_HWM, STAGE_LIMITS};
+use crate::engine::node::{StageKind, RANGES};
+
+/// Node versions offered: the ones whose defaults differ, and today's.
+const NODE_MAJORS: &[u64] = &[8, 12, 16, 18, 20, 22, 24];
 use crate::scenario::presets;
 use crate::ui::node::state::{Action, Playground, StageField};
 use std::rc::Rc;
@@ -104,11 +108,23 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <fieldset>
                 <legend>{ "Streams" }</legend>
                 { group(state, dispatch, "readable") }
-                { checkbox(html!{ <>{"Node 22+ (byte streams default to a 64 KiB "}<code>{"highWaterMark"}</code>{")"}</> },
-                    params.node_major >= 22, dispatch.reform(Action::SetNode22)) }
+                <label class="select">{ "Node.js " }
+                    <select aria-label="Node.js major version" onchange={{
+                        let index = RANGES.iter().position(|r| r.field == "nodeMajor").expect("nodeMajor is ranged");
+                        dispatch.reform(move |e: Event| {
+                            let major = e.target_unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(20);
+                            Action::SetRange(index, major)
+                        })
+                    }}>
+                        { for NODE_MAJORS.iter().map(|&major| html! {
+                            <option value={major.to_string()} selected={params.node_major == major}>{ major }</option>
+                        }) }
+                    </select>
+                </label>
+                <p class="help">{ "22 and later default byte streams to a 64 KiB " }<code>{ "highWaterMark" }</code>{ " (16 KiB before)." }</p>
                 <Slider name="response.highWaterMark"
                     help={format!("The HTTP response's buffer limit in bytes (this Node's default: {}).", crate::format::bytes(response_default))}
-                    value={response_hwm} min={STAGE_LIMITS.high_water_mark.0} max={1024 * 1024} unit={Unit::Bytes} log=true
+                    value={response_hwm} min={RESPONSE_HWM.0} max={RESPONSE_HWM.1} unit={Unit::Bytes} log=true
                     on_change={dispatch.reform(|v| Action::SetResponseHighWaterMark(Some(v)))} />
                 <StagesEditor state={state.clone()} dispatch={dispatch.clone()} />
             </fieldset>
@@ -126,7 +142,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     dispatch.reform(|on: bool| Action::SetContainerLimit(on.then_some(2048)))) }
                 if let Some(limit) = params.memory.container_limit_mb {
                     <Slider name="memory.containerLimitMb" help="RSS at which the kernel's OOM killer sends SIGKILL (exit 137)."
-                        value={limit} min={16} max={65_536} unit={Unit::Mebibytes} log=true
+                        value={limit} min={CONTAINER_LIMIT_MB.0} max={CONTAINER_LIMIT_MB.1} unit={Unit::Mebibytes} log=true
                         on_change={dispatch.reform(|v| Action::SetContainerLimit(Some(v)))} />
                 }
             </fieldset>
@@ -138,8 +154,15 @@ pub fn Controls(props: &ControlsProps) -> Html {
 fn StagesEditor(props: &ControlsProps) -> Html {
     let dispatch = &props.dispatch;
     let stages = &props.state.params.stages;
+    // Only stages that can take what the chain emits so far: gzip wants bytes, csv and batch objects.
+    let emits_objects = stages.last().is_none_or(|s| s.kind == StageKind::Batch);
     let add = |kind: StageKind, label: &'static str| {
-        html! { <button type="button" class="small" onclick={dispatch.reform(move |_| Action::AddStage(kind))}>{ label }</button> }
+        let fits = (kind == StageKind::Gzip) != emits_objects;
+        let title = if fits { format!("add a {label} stage") } else if emits_objects { "gzip needs text: add csv first".into() } else { format!("{label} needs row objects") };
+        html! {
+            <button type="button" class="small" disabled={!fits} {title}
+                onclick={dispatch.reform(move |_| Action::AddStage(kind))}>{ label }</button>
+        }
     };
     html! {
         <div class="stages">
@@ -156,7 +179,7 @@ fn StagesEditor(props: &ControlsProps) -> Html {
                                 onclick={dispatch.reform(move |_| Action::RemoveStage(index))}>{ "remove" }</button>
                         </div>
                         <Slider name={format!("stages[{index}].highWaterMark")} help="Its writable side's limit."
-                            value={stage.high_water_mark.unwrap_or(hwm_default)} min={1} max={if byte_input { 1024 * 1024 } else { 10_000 }}
+                            value={stage.high_water_mark.unwrap_or(hwm_default)} min={STAGE_LIMITS.high_water_mark.0} max={STAGE_LIMITS.high_water_mark.1}
                             unit={hwm_unit} log=true on_change={set(StageField::HighWaterMark)} />
                         <Slider name={format!("stages[{index}].rowsPerSecond")} help="Rows it can transform per second."
                             value={stage.rows_per_second} min={STAGE_LIMITS.rows_per_second.0} max={STAGE_LIMITS.rows_per_second.1}

@@ -7,6 +7,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct HeapChartProps {
     pub points: Vec<(u64, u64)>,
+    pub rss_points: Vec<(u64, u64)>,
     pub now: u64,
     pub heap_limit: u64,
     pub container_limit: Option<u64>,
@@ -19,6 +20,7 @@ impl HeapChartProps {
     pub fn of(sim: &NodeSim) -> Self {
         Self {
             points: sim.heap_series().points().to_vec(),
+            rss_points: sim.rss_series().points().to_vec(),
             now: sim.now(),
             heap_limit: sim.heap_limit_bytes(),
             container_limit: sim.container_limit_bytes(),
@@ -46,12 +48,15 @@ fn table_rows(points: &[(u64, u64)]) -> impl Iterator<Item = (u64, u64)> + '_ {
 
 #[function_component]
 pub fn HeapChart(props: &HeapChartProps) -> Html {
-    let y_max = props.heap_limit.max(props.container_limit.unwrap_or(0)).max(props.heap_now) as f64 * 1.08;
+    let y_max = props.heap_limit.max(props.container_limit.unwrap_or(0)).max(props.rss_now) as f64 * 1.08;
     let x_max = props.now.max(1_000) as f64;
     let x = |t: u64| LEFT + t as f64 / x_max * (WIDTH - LEFT - 8.0);
     let y = |v: u64| HEIGHT - BOTTOM - v as f64 / y_max * (HEIGHT - BOTTOM - TOP);
-    let mut line: String = props.points.iter().map(|&(t, v)| format!("{:.1},{:.1} ", x(t), y(v))).collect();
-    line.push_str(&format!("{:.1},{:.1}", x(props.now), y(props.heap_now)));
+    let polyline = |points: &[(u64, u64)], last: u64| {
+        let mut line: String = points.iter().map(|&(t, v)| format!("{:.1},{:.1} ", x(t), y(v))).collect();
+        line.push_str(&format!("{:.1},{:.1}", x(props.now), y(last)));
+        line
+    };
     // The heap limit is labelled at the right end, the container limit at the left, so the two
     // labels never collide when the limits are close.
     let limit_line = |value: u64, label: String, class: &'static str, at_right: bool| {
@@ -67,8 +72,8 @@ pub fn HeapChart(props: &HeapChartProps) -> Html {
     html! {
         <figure class="chart">
             <figcaption>
-                { "Process memory: heap " }<strong>{ format::bytes(props.heap_now) }</strong>
-                { " · RSS " }<strong>{ format::bytes(props.rss_now) }</strong>
+                { "Process memory: heap " }<strong>{ format::bytes(props.heap_now) }</strong>{ " (solid)" }
+                { " · RSS " }<strong>{ format::bytes(props.rss_now) }</strong>{ " (dotted)" }
             </figcaption>
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
                 aria-label={format!("Heap over time, now {}, limit {}", format::bytes(props.heap_now), format::bytes(props.heap_limit))}>
@@ -84,11 +89,12 @@ pub fn HeapChart(props: &HeapChartProps) -> Html {
                 if let Some(limit) = props.container_limit {
                     { limit_line(limit, format!("container limit {} (RSS)", format::bytes(limit)), "limit container-limit", false) }
                 }
-                <polyline class="heap-line" points={line} />
+                <polyline class="rss-line" points={polyline(&props.rss_points, props.rss_now)} />
+                <polyline class="heap-line" points={polyline(&props.points, props.heap_now)} />
                 if let Some(at) = props.died_at {
                     <g class="death-mark">
                         <line x1={x(at).to_string()} x2={x(at).to_string()} y1={TOP.to_string()} y2={(HEIGHT - BOTTOM).to_string()} />
-                        <text x={(x(at) - 4.0).to_string()} y={(TOP + 12.0).to_string()} text-anchor="end">{ "✖ died" }</text>
+                        <text x={(x(at) - 4.0).to_string()} y={(HEIGHT - BOTTOM - 6.0).to_string()} text-anchor="end">{ "✖ died" }</text>
                     </g>
                 }
             </svg>

@@ -21,6 +21,25 @@ use state::{Action, Playground};
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// Where rows pile up although something is honouring backpressure: a source that ignores it, or a
+/// stage that ignores its own highWaterMark. `None` when every buffer is within twice its mark.
+pub(crate) fn pile_up(sim: &crate::engine::node::NodeSim, export: &crate::engine::node::Export) -> Option<String> {
+    let runaway = |buffer: &crate::engine::node::StreamBuffer| buffer.length() > 2 * buffer.high_water_mark;
+    if !sim.params().cursor.honours_row_limit && runaway(&export.readable) {
+        return Some(format!(
+            "the source ignores backpressure: rows keep arriving while the pipe waits, and the Readable holds {} rows",
+            crate::format::count(export.readable.rows())
+        ));
+    }
+    export.stages.iter().find(|s| s.buffer.ignores_high_water_mark && runaway(&s.buffer)).map(|stage| {
+        format!(
+            "the {} stage ignores its highWaterMark (its write() always returns true): it holds {}",
+            format!("{:?}", stage.kind).to_lowercase(),
+            pipe_view::buffer_amount(&stage.buffer)
+        )
+    })
+}
+
 #[function_component]
 pub fn NodeWidget() -> Html {
     let state = use_reducer(|| {

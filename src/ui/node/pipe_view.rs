@@ -249,6 +249,9 @@ fn draw(layout: Layout, state: &Playground, export: &Export, nodes: &[Node]) -> 
 /// One line on what the application's writes are doing, steady enough to read at speed.
 fn narration(sim: &NodeSim, export: &Export) -> (String, &'static str) {
     let falses = format::count(export.counters.app_write_false);
+    if let Some(pile) = super::pile_up(sim, export) {
+        return (format!("Memory piles up: {pile}"), "bad");
+    }
     match sim.params().mode {
         Mode::Pipe if export.counters.app_write_false > 0 => (
             format!("write() → false ×{falses} → rows.pause(); 'drain' → rows.resume() ×{}: the client sets the pace",
@@ -259,7 +262,7 @@ fn narration(sim: &NodeSim, export: &Export) -> (String, &'static str) {
             format!("write() returned false ×{falses} — the naive loop ignores it and keeps writing"),
             "bad",
         ),
-        _ => ("write() has returned true so far: the buffer is below its highWaterMark".to_string(), "ok"),
+        _ => ("write() has returned true so far: the response is below its highWaterMark".to_string(), "ok"),
     }
 }
 

@@ -37,7 +37,6 @@ pub enum Action {
     /// An entry of [`RANGES`] by index, with its new value.
     SetRange(usize, u64),
     SetHonoursRowLimit(bool),
-    SetNode22(bool),
     SetResponseHighWaterMark(Option<u64>),
     SetContainerLimit(Option<u64>),
     AddStage(StageKind),
@@ -268,6 +267,9 @@ fn situation(sim: &NodeSim) -> (Situation, String) {
     }
     let Some(export) = sim.exports().first() else { return (Situation::Flowing, String::new()) };
     let response_hwm = format::bytes(export.response.high_water_mark);
+    if let Some(pile) = super::pile_up(sim, export) {
+        return (Situation::Ignored, format!("Memory piles up: {pile}. Heap {heap}."));
+    }
     match (sim.params().mode, export.counters.app_write_false > 0) {
         (Mode::Pipe, true) => (
             Situation::Paused,
@@ -328,13 +330,16 @@ impl Reducible for Playground {
                 }
             }
             Action::SetHonoursRowLimit(on) => next.change(|p| p.cursor.honours_row_limit = on),
-            Action::SetNode22(on) => next.change(|p| p.node_major = if on { 22 } else { 20 }),
             Action::SetResponseHighWaterMark(hwm) => next.change(|p| p.response.high_water_mark = hwm),
             Action::SetContainerLimit(limit) => next.change(|p| p.memory.container_limit_mb = limit),
             Action::AddStage(kind) => next.change(|p| p.stages.push(Stage::new(kind))),
             Action::RemoveStage(index) => next.change(|p| {
                 if index < p.stages.len() {
                     p.stages.remove(index);
+                    // Stages that can no longer follow what is before them go too (gzip after csv).
+                    if validate(p).is_err() {
+                        p.stages.truncate(index);
+                    }
                 }
             }),
             Action::SetStage(index, field, value) => next.change(|p| {
