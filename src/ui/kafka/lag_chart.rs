@@ -5,6 +5,8 @@ use super::state::KafkaPlayground;
 use super::style;
 use crate::engine::kafka::{EventSource, GroupEvent};
 use crate::format;
+use crate::ui::widgets::data_table::DataTable;
+use crate::ui::widgets::slider::Unit;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -84,6 +86,8 @@ pub fn LagChart(props: &LagChartProps) -> Html {
                     </g>
                 }) }
             </svg>
+            <DataTable summary="Lag per group as a table" unit={Unit::Count}
+                columns={sim.groups().iter().zip(&names).map(|(g, name)| (format!("{name} lag"), g.lag_series.points().to_vec())).collect::<Vec<_>>()} />
         </figure>
     }
 }

@@ -90,7 +90,7 @@ fn narration(state: &KafkaPlayground) -> Html {
         }
     };
     html! {
-        <ol class="kafka-events" aria-label="Latest events" aria-live="polite">
+        <ol class="kafka-events" aria-label="Latest events">
             { for sim.recent_events().rev().take(6).map(|e| {
                 let (text, class) = line(&e.source);
                 html! { <li class={classes!("event-banner", class)}><span class="kafka-at">{ format::sim_time(e.at_ms) }</span>{ " " }{ text }</li> }
@@ -132,6 +132,7 @@ pub fn KafkaWidget() -> Html {
                 let view = view.clone();
                 Callback::from(move |()| view.link())
             }} />
+            <p class="visually-hidden" aria-live="polite" data-testid="kafka-narration">{ view.narration.text.clone() }</p>
             if let Some(notice) = &view.notice {
                 <p class="notice" role="status">{ notice.clone() }</p>
             }

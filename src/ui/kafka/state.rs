@@ -4,6 +4,7 @@ use crate::clock::Clock;
 use crate::engine::Millis;
 use crate::permalink;
 use crate::ui::frame;
+use crate::ui::widgets::narration::Narration;
 use crate::engine::kafka::{
     self, validate, Assignor, Client, Distribution, Group, KafkaParams, KafkaSim, OffsetReset, Outage, GROUP_RANGES, RANGES,
 };
@@ -58,6 +59,8 @@ pub struct KafkaPlayground {
     base_preset: String,
     /// A moment the engine is being replayed to (a link's `t`), a frame's budget at a time.
     pub seek_to: Option<Millis>,
+    /// What the screen-reader live region says, changed at a readable pace.
+    pub narration: Narration<u64>,
     /// A message for the reader about input that was refused or adjusted.
     pub notice: Option<String>,
     /// Bumped on every action, so components can tell states apart cheaply.
@@ -110,6 +113,7 @@ impl KafkaPlayground {
         Self {
             base_preset: preset.clone(),
             seek_to: None,
+            narration: Narration::default(),
             preset,
             sim: KafkaSim::new(params.clone(), seed),
             params,
@@ -154,6 +158,34 @@ impl KafkaPlayground {
     }
 }
 
+/// Each group's lag and whether it is paused, in a sentence; keyed by the rebalances so far, so a
+/// rebalance counts as a new situation (still announced no faster than every 2 s).
+fn situation(sim: &KafkaSim) -> (u64, String) {
+    let logs = sim.logs();
+    let now = sim.now();
+    let parts: Vec<String> = sim
+        .params()
+        .groups
+        .iter()
+        .zip(sim.groups())
+        .map(|(params, group)| {
+            let paused = (0..logs.len()).any(|p| group.is_paused(p, now));
+            format!(
+                "{} lag {}{}{}",
+                params.group_id,
+                crate::format::count(group.lag(logs)),
+                if paused { ", paused" } else { "" },
+                match group.counters.rebalances {
+                    0 => String::new(),
+                    n => format!(", {n} rebalances, {} processed twice", crate::format::count(group.counters.duplicates)),
+                }
+            )
+        })
+        .collect();
+    let rebalances = sim.groups().iter().map(|g| g.counters.rebalances).sum();
+    (rebalances, format!("{}.", parts.join("; ")))
+}
+
 /// Names for groups added by the reader, in order.
 const EXTRA_GROUPS: &[&str] = &["billing", "search"];
 
@@ -177,6 +209,8 @@ impl Reducible for KafkaPlayground {
                 None => {
                     let steps = next.clock.steps_for_frame(real_ms);
                     next.advance(steps);
+                    let (rebalances, text) = situation(&next.sim);
+                    next.narration.offer(rebalances, false, text, real_ms);
                 }
             },
             Action::TogglePlay => next.clock.playing = !next.clock.playing,

@@ -2,6 +2,8 @@
 
 use crate::engine::node::NodeSim;
 use crate::format;
+use crate::ui::widgets::data_table::DataTable;
+use crate::ui::widgets::slider::Unit;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -36,15 +38,6 @@ const HEIGHT: f64 = 220.0;
 const LEFT: f64 = 64.0;
 const BOTTOM: f64 = 24.0;
 const TOP: f64 = 12.0;
-
-/// At most this many rows in the chart's table: evenly spaced, always with the last point.
-const TABLE_ROWS: usize = 24;
-
-fn table_rows(points: &[(u64, u64)]) -> impl Iterator<Item = (u64, u64)> + '_ {
-    let stride = points.len().div_ceil(TABLE_ROWS).max(1);
-    let last = points.len().saturating_sub(1);
-    points.iter().enumerate().filter(move |(i, _)| i % stride == 0 || *i == last).map(|(_, &p)| p)
-}
 
 #[function_component]
 pub fn HeapChart(props: &HeapChartProps) -> Html {
@@ -98,17 +91,8 @@ pub fn HeapChart(props: &HeapChartProps) -> Html {
                     </g>
                 }
             </svg>
-            <details class="data-table">
-                <summary>{ "The heap as a table" }</summary>
-                <table>
-                    <thead><tr><th scope="col">{ "simulated time" }</th><th scope="col">{ "heap (peak in interval)" }</th></tr></thead>
-                    <tbody>
-                        { for table_rows(&props.points).map(|(t, v)| html! {
-                            <tr><td>{ format::sim_time(t) }</td><td>{ format::bytes(v) }</td></tr>
-                        }) }
-                    </tbody>
-                </table>
-            </details>
+            <DataTable summary="The heap and RSS as a table" unit={Unit::Bytes}
+                columns={vec![("heap (peak in interval)".to_string(), props.points.clone()), ("RSS".to_string(), props.rss_points.clone())]} />
         </figure>
     }
 }

@@ -6,6 +6,7 @@ use crate::format;
 use crate::engine::{Millis, STEP_MS};
 use crate::permalink;
 use crate::ui::frame;
+use crate::ui::widgets::narration::Narration;
 use crate::scenario::{presets, System};
 use std::rc::Rc;
 use yew::Reducible;
@@ -71,7 +72,7 @@ pub struct Playground {
     /// A message for the reader about input that was refused or adjusted.
     pub notice: Option<String>,
     /// What the screen-reader live region says, changed at a readable pace.
-    pub narration: Narration,
+    pub narration: Narration<Situation>,
     /// Bumped on every action, so components can tell states apart cheaply.
     revision: u64,
 }
@@ -182,8 +183,8 @@ impl Playground {
         }
         let steps = self.clock.steps_for_frame(real_ms);
         self.advance(steps);
-        let situation = situation(&self.sim);
-        self.narration.offer(situation, real_ms);
+        let (kind, text) = situation(&self.sim);
+        self.narration.offer(kind, matches!(kind, Situation::Done | Situation::Dead), text, real_ms);
     }
 
     /// Rows that have crossed each hop of export 1: DB → Readable → stages… → response → client.
@@ -217,39 +218,14 @@ impl Playground {
     }
 }
 
-/// The live region's text, and how long ago (in real time) it last changed.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Narration {
-    pub text: String,
-    kind: Situation,
-    quiet_ms: f64,
-}
-
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-enum Situation {
+pub enum Situation {
     #[default]
     Flowing,
     Paused,
     Ignored,
     Done,
     Dead,
-}
-
-/// A new kind of situation waits this long after the last announcement; the same kind is
-/// re-announced with fresh figures only this rarely; a death or the end is said at once.
-const NEW_SITUATION_AFTER_MS: f64 = 2_000.0;
-const REFRESH_AFTER_MS: f64 = 15_000.0;
-
-impl Narration {
-    fn offer(&mut self, (kind, text): (Situation, String), real_ms: f64) {
-        self.quiet_ms += real_ms.max(0.0);
-        let urgent = matches!(kind, Situation::Done | Situation::Dead) && kind != self.kind;
-        let changed = kind != self.kind && self.quiet_ms >= NEW_SITUATION_AFTER_MS;
-        let refresh = kind == self.kind && self.quiet_ms >= REFRESH_AFTER_MS && text != self.text;
-        if urgent || changed || refresh || self.text.is_empty() {
-            *self = Self { text, kind, quiet_ms: 0.0 };
-        }
-    }
 }
 
 /// What is going on in export 1, in a sentence.

@@ -1,6 +1,8 @@
 //! Two charts over simulated time: concurrency against connections, and the queue.
 
 use crate::format;
+use crate::ui::widgets::data_table::DataTable;
+use crate::ui::widgets::slider::Unit;
 use yew::prelude::*;
 
 #[derive(Clone, PartialEq)]
@@ -65,6 +67,8 @@ pub fn Chart(props: &ChartProps) -> Html {
                     html! { <polyline class={classes!("sqs-line", line.class)} points={points} /> }
                 }) }
             </svg>
+            <DataTable summary={format!("{} as a table", props.title)} unit={Unit::Count}
+                columns={props.lines.iter().map(|l| (l.label.clone(), l.points.clone())).collect::<Vec<_>>()} />
             <ul class="sqs-legend">
                 { for props.lines.iter().map(|line| html! {
                     <li><svg class="sqs-swatch" viewBox="0 0 28 8" aria-hidden="true"><line class={classes!("sqs-line", line.class)} x1="0" x2="28" y1="4" y2="4" /></svg>{ line.label.clone() }</li>

@@ -165,6 +165,7 @@ pub fn SqsWidget() -> Html {
                 let view = view.clone();
                 Callback::from(move |()| view.link())
             }} />
+            <p class="visually-hidden" aria-live="polite" data-testid="sqs-narration">{ view.narration.text.clone() }</p>
             if let Some(notice) = &view.notice {
                 <p class="notice" role="status" data-testid="sqs-notice">{ notice.clone() }</p>
             }
@@ -181,7 +182,7 @@ pub fn SqsWidget() -> Html {
                         flashing={sim.activity().to_dlq > 0} />
                 </div>
             </div>
-            <ul class="sqs-events" aria-live="polite">
+            <ul class="sqs-events" aria-label="Latest events">
                 if recent.is_empty() {
                     <li class="quiet">{ "No throttles, refusals, failures or redeliveries so far." }</li>
                 }

@@ -4,6 +4,7 @@ use crate::clock::Clock;
 use crate::engine::Millis;
 use crate::permalink;
 use crate::ui::frame;
+use crate::ui::widgets::narration::Narration;
 use crate::engine::sqs::{validate, RedrivePolicy, ScalingConfig, Spike, SqsParams, SqsSim, FunctionResponseType, RANGES, STEP_MS};
 use crate::scenario::{presets, System};
 use std::rc::Rc;
@@ -55,6 +56,8 @@ pub struct SqsPlayground {
     pub clock: Clock,
     /// A moment the engine is being replayed to (a link's `t`), a frame's budget at a time.
     pub seek_to: Option<Millis>,
+    /// What the screen-reader live region says, changed at a readable pace.
+    pub narration: Narration<bool>,
     /// A message for the reader about input that was refused or adjusted.
     pub notice: Option<String>,
     revision: u64,
@@ -111,6 +114,7 @@ impl SqsPlayground {
             seed,
             clock: Clock::new(DEFAULT_SPEED, STEP_MS),
             seek_to: None,
+            narration: Narration::default(),
             notice: None,
             revision: 0,
         }
@@ -164,6 +168,17 @@ impl SqsPlayground {
         }
         let steps = self.clock.steps_for_frame(real_ms);
         self.advance(steps);
+        let counters = self.sim.counters();
+        let refusing = counters.connections_refused > 0;
+        let text = format!(
+            "{} running; {} messages waiting, {} in flight, {} in the dead-letter queue; Postgres refused {} connections so far.",
+            crate::format::count(self.sim.concurrency()),
+            crate::format::count(self.sim.visible()),
+            crate::format::count(self.sim.in_flight()),
+            crate::format::count(counters.dlq),
+            crate::format::count(counters.connections_refused),
+        );
+        self.narration.offer(refusing, false, text, real_ms);
     }
 }
 
