@@ -77,6 +77,9 @@ pub struct Export {
     arrivals_left: u64,
     #[serde(skip)]
     socket_credit: RateCredit,
+    /// The client's bytes for the current step that its socket has not used yet.
+    #[serde(skip)]
+    client_bytes_left: u64,
 }
 
 /// Something that happened, for narration and the code panel's highlight.
@@ -129,6 +132,7 @@ impl Export {
             arrival_credit: RateCredit::default(),
             arrivals_left: 0,
             socket_credit: RateCredit::default(),
+            client_bytes_left: 0,
         }
     }
 
@@ -140,6 +144,16 @@ impl Export {
     /// Rows somewhere inside the process (not yet at the client).
     pub fn has_unsent_bytes(&self) -> bool {
         !self.response.is_empty()
+    }
+
+    /// Still running: neither done nor dead.
+    pub fn is_running(&self) -> bool {
+        !matches!(self.state, ExportState::Done | ExportState::Dead)
+    }
+
+    /// Bytes its client could still take in the current step (after [`Export::step`]).
+    pub fn client_bytes_left(&self) -> u64 {
+        self.client_bytes_left
     }
 
     pub fn rows_buffered(&self) -> u64 {
@@ -159,22 +173,60 @@ impl Export {
     /// Advances this export by one step ending at `now`, in the documented order:
     /// socket, stages from last to first, the application's hop, then the cursor.
     ///
+    /// The socket may send at most `uplink_share` bytes, and at most its client's bytes for the
+    /// step; returns the bytes it sent. What the client could still take is kept for
+    /// [`Export::send_more`].
+    ///
     /// A `write()` → `false` → `'drain'` → resume cycle takes far less than a step on a fast
     /// path, so the hops repeat within the step (up to [`MAX_PASSES`]) while rows still move and
     /// the step's budgets last. Without this, a stage with a 16-object hwm would pass at most
     /// 16 rows per step (16,000 rows/s) whatever its `rowsPerSecond`.
-    pub fn step(&mut self, params: &NodeParams, now: Millis, dt: Millis, socket_rate: u64, rng: &mut SimRng, events: &mut Vec<Event>) {
-        if matches!(self.state, ExportState::Done | ExportState::Dead) {
-            return;
+    pub fn step(
+        &mut self,
+        params: &NodeParams,
+        now: Millis,
+        dt: Millis,
+        uplink_share: u64,
+        rng: &mut SimRng,
+        events: &mut Vec<Event>,
+    ) -> u64 {
+        if !self.is_running() {
+            self.client_bytes_left = 0;
+            return 0;
         }
-        let mut socket_budget = self.socket_credit.take(socket_rate, dt);
+        let client_bytes = self.socket_credit.take(params.network.client_bytes_per_second, dt);
+        let budget = client_bytes.min(uplink_share);
         for stage in &mut self.stages {
             stage.budget = stage.credit.take(stage.rows_per_second, dt);
         }
         if !params.cursor.honours_row_limit {
             self.arrivals_left = self.arrival_credit.take(params.cursor.db_rows_per_second, dt);
         }
-        socket_budget = self.flush_socket_with(socket_budget, events);
+        let left = self.flush_socket_with(budget, events);
+        let left = self.run_passes(params, now, dt, left, rng, events);
+        self.update_state(params, now, events);
+        let used = budget - left;
+        self.client_bytes_left = client_bytes - used;
+        used
+    }
+
+    /// A second chance in the same step: uplink bytes other exports left unused, up to what this
+    /// client can still take. Returns the bytes sent.
+    pub fn send_more(&mut self, params: &NodeParams, now: Millis, dt: Millis, offer: u64, rng: &mut SimRng, events: &mut Vec<Event>) -> u64 {
+        let budget = offer.min(self.client_bytes_left);
+        if !self.is_running() || budget == 0 {
+            return 0;
+        }
+        let left = self.flush_socket_with(budget, events);
+        let left = self.run_passes(params, now, dt, left, rng, events);
+        self.update_state(params, now, events);
+        let used = budget - left;
+        self.client_bytes_left -= used;
+        used
+    }
+
+    /// Repeats the hops while rows move; returns the socket budget left.
+    fn run_passes(&mut self, params: &NodeParams, now: Millis, dt: Millis, mut socket_budget: u64, rng: &mut SimRng, events: &mut Vec<Event>) -> u64 {
         for _ in 0..MAX_PASSES {
             let before = (socket_budget, self.counters.rows_written, self.counters.rows_fetched, self.counters.round_trips);
             let moved = self.run_stages(events);
@@ -188,7 +240,7 @@ impl Export {
                 break;
             }
         }
-        self.update_state(params, now, events);
+        socket_budget
     }
 
     fn flush_socket_with(&mut self, budget: u64, events: &mut Vec<Event>) -> u64 {
