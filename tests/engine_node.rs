@@ -775,3 +775,33 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cost per step: tiny marks
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn stages_with_a_mark_of_one_pass_rows_at_their_rate() {
+    // Four stages and the response all at highWaterMark 1: every row is its own
+    // write() → false → 'drain' cycle at every hop. The stages (10^6 rows/s each) bound the
+    // flow, not the number of hop cycles the engine runs per step (formerly 64 rows per 1 ms).
+    let one = |kind| Stage { high_water_mark: Some(1), rows_per_chunk: 1, ..stage(kind) };
+    let mut params = article(Mode::Pipe, 10_000_000);
+    params.stages = vec![one(StageKind::Batch), one(StageKind::Batch), one(StageKind::Csv), one(StageKind::Gzip)];
+    params.response.high_water_mark = Some(1);
+    params.cursor = Cursor { batch_size: 100, round_trip_ms: 0, db_rows_per_second: 10_000_000, ..Cursor::default() };
+    params.network = Network { client_bytes_per_second: 1_250_000_000, uplink_bytes_per_second: 12_500_000_000 };
+    let mut sim = sim(params, 5);
+    let mut checked = 0;
+    step_checked(&mut sim, 1_000, |_, after| {
+        assert_conserved(after, "hwm 1 chain");
+        checked += 1;
+    });
+    assert_eq!(checked, 1_000);
+    // 1 s at 10^6 rows/s through each stage; the first steps fill the chain.
+    let delivered = sim.exports()[0].counters.rows_delivered as f64;
+    assert!((990_000.0..=1_000_000.0).contains(&delivered), "{delivered} rows delivered in 1 s");
+    // Each row still made each hop's write() return false once (4 stage inputs + the response).
+    let c = sim.exports()[0].counters;
+    assert!(c.write_false >= 5 * c.rows_delivered, "{c:?}");
+}

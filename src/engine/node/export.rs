@@ -3,6 +3,7 @@
 
 use super::buffer::{Content, StreamBuffer};
 use super::params::{Mode, NodeParams, StageKind};
+use super::validate::MAX_STAGES;
 use crate::engine::{Millis, RateCredit, SimRng};
 use serde::Serialize;
 
@@ -235,9 +236,18 @@ impl Export {
     }
 
     /// Repeats the hops while rows move; returns the socket budget left.
+    ///
+    /// A pass that leaves every writable, flag and the cursor exactly as it found them, having
+    /// only moved rows from the Readable (or nothing) to the client, is a cycle: the next passes
+    /// would repeat it until a budget or the Readable runs out. It is repeated arithmetically
+    /// that many times ([`Export::repeat_cycle`]), so throughput through tiny marks is bounded
+    /// by the stages' rates and the client, not by [`MAX_PASSES`], at a cost of a few passes.
     fn run_passes(&mut self, params: &NodeParams, now: Millis, dt: Millis, mut socket_budget: u64, rng: &mut SimRng, events: &mut Vec<Event>) -> u64 {
         for _ in 0..MAX_PASSES {
             let before = (socket_budget, self.counters.rows_written, self.counters.rows_fetched, self.counters.round_trips);
+            let shape = self.shape();
+            let (counters, readable_rows, response_rows) = (self.counters, self.readable.rows(), self.response.rows());
+            let budgets = self.stage_budgets();
             let moved = self.run_stages(events);
             self.application_hop(params.mode, events);
             self.run_cursor(params, now, dt, rng, events);
@@ -248,8 +258,80 @@ impl Export {
             if moved == 0 && after == before {
                 break;
             }
+            if shape.is_some() && self.shape() == shape && after.2 == before.2 && after.3 == before.3 && self.response.rows() >= response_rows {
+                socket_budget = self.repeat_cycle(&counters, readable_rows, response_rows, &budgets, before.0, socket_budget);
+            }
         }
         socket_budget
+    }
+
+    /// Buffers and flags as a value, for spotting a pass that changed none of them; `None` with
+    /// more stages than validation allows.
+    fn shape(&self) -> Option<Shape> {
+        if self.stages.len() > MAX_STAGES {
+            return None;
+        }
+        let mut buffers = [((0, 0, false), false); MAX_STAGES + 1];
+        for (slot, stage) in buffers.iter_mut().zip(&self.stages) {
+            *slot = (stage.buffer.shape(), stage.awaiting_drain);
+        }
+        // The response may fill up across cycles (see `repeat_cycle`): its rows are left out.
+        let (_, head_sent, need_drain) = self.response.shape();
+        buffers[MAX_STAGES] = ((0, head_sent, need_drain), false);
+        Some((buffers, self.source_paused, self.cursor_waiting, self.fetch_done_at_us))
+    }
+
+    fn stage_budgets(&self) -> [u64; MAX_STAGES] {
+        let mut budgets = [0; MAX_STAGES];
+        for (slot, stage) in budgets.iter_mut().zip(&self.stages) {
+            *slot = stage.budget;
+        }
+        budgets
+    }
+
+    /// The pass that just ran was a cycle (see [`Export::run_passes`]): repeats it as many more
+    /// times as the socket budget, every stage's budget and the Readable allow. Its events are
+    /// not repeated: the narration shows one of each. Returns the socket budget left.
+    fn repeat_cycle(
+        &mut self,
+        counters: &ExportCounters,
+        readable_rows: u64,
+        response_rows: u64,
+        budgets: &[u64; MAX_STAGES],
+        socket_before: u64,
+        socket_budget: u64,
+    ) -> u64 {
+        let mut times = u64::MAX;
+        let mut limit = |left: u64, used: u64| {
+            if let Some(repeats) = left.checked_div(used) {
+                times = times.min(repeats);
+            }
+        };
+        let socket_used = socket_before - socket_budget;
+        limit(socket_budget, socket_used);
+        let readable_used = readable_rows - self.readable.rows();
+        limit(self.readable.rows(), readable_used);
+        for (stage, &before) in self.stages.iter().zip(budgets) {
+            limit(stage.budget, before - stage.budget);
+        }
+        // A response that fills up: stop short of the write that would return false.
+        let response_added = self.response.rows() - response_rows;
+        limit(self.response.rows_until_false().saturating_sub(1), response_added);
+        if times == u64::MAX || times == 0 {
+            return socket_budget;
+        }
+        for (stage, &before) in self.stages.iter_mut().zip(budgets) {
+            stage.budget -= (before - stage.budget) * times;
+        }
+        self.readable.take(readable_used * times);
+        self.response.write(response_added * times);
+        let c = &mut self.counters;
+        c.rows_written += (c.rows_written - counters.rows_written) * times;
+        c.rows_delivered += (c.rows_delivered - counters.rows_delivered) * times;
+        c.write_false += (c.write_false - counters.write_false) * times;
+        c.app_write_false += (c.app_write_false - counters.app_write_false) * times;
+        c.drains += (c.drains - counters.drains) * times;
+        socket_budget - socket_used * times
     }
 
     fn flush_socket_with(&mut self, budget: u64, events: &mut Vec<Event>) -> u64 {
@@ -402,9 +484,13 @@ impl Export {
     }
 }
 
-/// Most hop cycles in one step: bounds the work per step (a 16-object hwm then still passes
-/// 64 × 16 = 1,024 rows per 1 ms step, the default stage rate).
+/// Most passes in one step: bounds the work per step. Repeated cycles are fast-forwarded
+/// (see [`Export::run_passes`]), so this no longer caps the flow through tiny marks.
 const MAX_PASSES: usize = 64;
+
+/// Each writable's (rows, bytes of the head sent, owes a drain) and whether its writer waits for
+/// `'drain'`; the response last; then the source's pause, the cursor's wait and its fetch in flight.
+type Shape = ([((u64, u64, bool), bool); MAX_STAGES + 1], bool, bool, Option<u64>);
 
 /// Writes up to `ready` rows into `destination`, one `write()` per row. When `heeded`, stops at
 /// the first `false` (that row is still accepted). Returns (rows moved, writes that returned false).
