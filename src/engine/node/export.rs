@@ -243,9 +243,10 @@ impl Export {
     /// that many times ([`Export::repeat_cycle`]), so throughput through tiny marks is bounded
     /// by the stages' rates and the client, not by [`MAX_PASSES`], at a cost of a few passes.
     fn run_passes(&mut self, params: &NodeParams, now: Millis, dt: Millis, mut socket_budget: u64, rng: &mut SimRng, events: &mut Vec<Event>) -> u64 {
-        for _ in 0..MAX_PASSES {
+        for pass in 0..MAX_PASSES {
             let before = (socket_budget, self.counters.rows_written, self.counters.rows_fetched, self.counters.round_trips);
-            let shape = self.shape();
+            // Most steps settle within two passes: look for a cycle only after that.
+            let shape = if pass >= 2 { self.shape() } else { None };
             let (counters, readable_rows, response_rows) = (self.counters, self.readable.rows(), self.response.rows());
             let budgets = self.stage_budgets();
             let moved = self.run_stages(events);
