@@ -805,3 +805,23 @@ fn stages_with_a_mark_of_one_pass_rows_at_their_rate() {
     let c = sim.exports()[0].counters;
     assert!(c.write_false >= 5 * c.rows_delivered, "{c:?}");
 }
+
+#[test]
+fn at_death_the_peak_overshoots_the_limit_by_at_most_the_last_steps_growth() {
+    // Documented in README (Summary): peaks are measured at the end of a step, so the dying
+    // step's whole growth counts. Extreme settings: a 16 MiB heap, 10^7 rows/s of 16 kB rows.
+    let mut params = article(Mode::Naive, 100_000_000);
+    params.cursor = Cursor { honours_row_limit: false, db_rows_per_second: 10_000_000, ..Cursor::default() };
+    params.memory = Memory { max_old_space_size_mb: 16, base_heap_mb: 0, row_object_bytes: 16_000, container_limit_mb: None, ..Memory::default() };
+    let mut sim = sim(params, 1);
+    let mut heap_before = 0;
+    while !sim.is_finished() {
+        heap_before = sim.heap_bytes();
+        sim.step();
+    }
+    let limit = sim.heap_limit_bytes();
+    assert!(sim.death().is_some());
+    assert_eq!(sim.peak_heap_bytes(), sim.heap_bytes(), "the peak is the dying step's heap");
+    assert!(heap_before < limit && sim.peak_heap_bytes() >= limit);
+    assert!(sim.peak_heap_bytes() - limit <= sim.heap_bytes() - heap_before);
+}
