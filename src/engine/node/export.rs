@@ -245,8 +245,8 @@ impl Export {
     fn run_passes(&mut self, params: &NodeParams, now: Millis, dt: Millis, mut socket_budget: u64, rng: &mut SimRng, events: &mut Vec<Event>) -> u64 {
         for pass in 0..MAX_PASSES {
             let before = (socket_budget, self.counters.rows_written, self.counters.rows_fetched, self.counters.round_trips);
-            // Most steps settle within two passes: look for a cycle only after that.
-            let shape = if pass >= 2 { self.shape() } else { None };
+            // Most steps settle within a few passes: look for a cycle only after that.
+            let shape = if pass >= CYCLE_FROM_PASS { self.shape() } else { None };
             let (counters, readable_rows, response_rows) = (self.counters, self.readable.rows(), self.response.rows());
             let budgets = self.stage_budgets();
             let moved = self.run_stages(events);
@@ -488,6 +488,9 @@ impl Export {
 /// Most passes in one step: bounds the work per step. Repeated cycles are fast-forwarded
 /// (see [`Export::run_passes`]), so this no longer caps the flow through tiny marks.
 const MAX_PASSES: usize = 64;
+
+/// Passes run before looking for a cycle to fast-forward: snapshots cost the common step.
+const CYCLE_FROM_PASS: usize = 4;
 
 /// Each writable's (rows, bytes of the head sent, owes a drain) and whether its writer waits for
 /// `'drain'`; the response last; then the source's pause, the cursor's wait and its fetch in flight.
