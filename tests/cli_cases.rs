@@ -382,3 +382,74 @@ fn presets_lists_every_preset_and_each_one_round_trips() {
         assert_eq!(num(&summary, "sim_ms"), 100.0, "{name}");
     }
 }
+
+#[test]
+fn arrays_in_place_of_objects_are_rejected_with_their_path() {
+    // serde would read an array as a struct, field by field in order: `["naive", 22, 5]` ran as
+    // mode naive, nodeMajor 22, totalRows 5.
+    let mut scenario = preset("article-export");
+    scenario["params"] = serde_json::json!(["naive", 22, 5]);
+    assert_rejected(&bpsim(&["run", "-"], Some(&scenario.to_string())), &["params:", "expected an object"]);
+
+    let top_level = serde_json::json!(["node-stream", 1, 0, null, {}]);
+    assert_rejected(&bpsim(&["run", "-"], Some(&top_level.to_string())), &["(top level)", "expected an object"]);
+
+    let mut scenario = preset("article-export");
+    scenario["params"]["cursor"] = serde_json::json!([100, 1, 200_000, true, 20]);
+    assert_rejected(&bpsim(&["run", "-"], Some(&scenario.to_string())), &["params.cursor:", "expected an object"]);
+
+    let mut scenario = preset("article-export");
+    scenario["params"]["stages"] = serde_json::json!([["csv"]]);
+    assert_rejected(&bpsim(&["run", "-"], Some(&scenario.to_string())), &["params.stages[0]:", "expected an object"]);
+
+    // Lists stay lists, in every system.
+    for name in ["article-export", "article-peak", "article-campaign"] {
+        let summary = run_preset(name, |s| s["duration_ms"] = 1_000.into());
+        assert_eq!(num(&summary, "sim_ms"), 1_000.0, "{name}");
+    }
+    let mut scenario = preset("article-export");
+    scenario["params"]["stages"] = serde_json::json!([{ "kind": "csv" }]);
+    scenario["duration_ms"] = 10.into();
+    assert_eq!(num(&run(&scenario), "sim_ms"), 10.0);
+}
+
+#[test]
+fn errors_say_what_the_json_should_hold_not_the_rust_type() {
+    let mut scenario = preset("article-export");
+    scenario["params"] = 5.into();
+    let out = bpsim(&["run", "-"], Some(&scenario.to_string()));
+    assert_rejected(&out, &["params:", "expected an object"]);
+    let out_top = bpsim(&["run", "-"], Some("5"));
+    assert_rejected(&out_top, &["(top level)", "expected an object"]);
+    let mut scenario = preset("article-export");
+    scenario["version"] = "1".into();
+    let out_version = bpsim(&["run", "-"], Some(&scenario.to_string()));
+    assert_rejected(&out_version, &["version:", "expected a non-negative integer"]);
+    for out in [out, out_top, out_version] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for rust in ["struct", "Envelope", "NodeParams", "u32", "u64"] {
+            assert!(!stderr.contains(rust), "stderr {stderr:?} names the Rust type {rust:?}");
+        }
+    }
+}
+
+#[test]
+fn a_leading_byte_order_mark_is_accepted() {
+    let mut scenario = preset("article-export");
+    scenario["duration_ms"] = 10.into();
+    let out = bpsim(&["run", "-"], Some(&format!("\u{feff}{scenario}")));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(num(&summary, "sim_ms"), 10.0);
+}
+
+#[test]
+fn help_prints_the_usage_and_succeeds() {
+    for flag in ["--help", "-h"] {
+        let out = bpsim(&[flag], None);
+        assert_eq!(out.status.code(), Some(0), "{flag}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("usage") && stdout.contains("bpsim run FILE"), "{flag}: {stdout}");
+        assert!(out.stderr.is_empty(), "{flag}");
+    }
+}

@@ -614,34 +614,58 @@ fn a_shared_uplink_slows_every_export_in_proportion() {
 }
 
 #[test]
-fn the_uplink_carries_no_more_than_its_rate_plus_one_step() {
-    // The engine divides the uplink among the sockets that hold unsent bytes at the start of a
-    // step; a socket that was empty then and gets rows during the step may still send its share
-    // in that step. So the guarantee is: bytes sent ≤ uplink × elapsed + one step in which every
-    // socket sends at min(client, uplink). The first round trip is where that burst shows.
-    for (round_trip_ms, uplink) in [(0u64, 500_000u64), (0, 2_000_000), (20, 2_000_000), (20, 3_000_000)] {
+fn the_uplink_carries_no_more_than_its_rate_over_any_window() {
+    // The uplink's bytes for each step are one pool shared by every socket, so over any window
+    // of steps the bytes sent stay within uplink × window, plus under one byte of RateCredit
+    // rounding. Checked over every window ending at every step: against the rate since the
+    // start, and over the last 1, 10 and 100 steps.
+    for (round_trip_ms, uplink) in [(0u64, 500_000u64), (0, 2_000_000), (20, 2_000_000), (20, 3_000_000), (0, 1_000)] {
         let mut params = article(Mode::Pipe, 20_000);
         params.concurrent_exports = 6;
         params.cursor.round_trip_ms = round_trip_ms;
         params.network.uplink_bytes_per_second = uplink;
-        let client = params.network.client_bytes_per_second;
-        // One 1 ms step of all 6 sockets at min(client, uplink), plus a byte of RateCredit rounding each.
-        let burst = 6 * client.min(uplink) / 1000 + 6;
         let mut sim = sim(params, 9);
-        let mut sent_at_1s = 0;
+        let mut history = vec![0u64];
         step_checked(&mut sim, 10_000, |_, after| {
             let sent = bytes_sent(after);
-            let allowed = uplink * after.now() / 1000 + burst;
-            assert!(sent <= allowed, "rt {round_trip_ms} ms, uplink {uplink}: {sent} B by {} ms, allowed {allowed}", after.now());
-            if after.now() == 1_000 {
-                sent_at_1s = sent;
+            history.push(sent);
+            let now = after.now();
+            assert!(sent <= uplink * now / 1000, "rt {round_trip_ms} ms, uplink {uplink}: {sent} B by {now} ms");
+            for window in [1u64, 10, 100] {
+                if now >= window {
+                    let in_window = sent - history[(now - window) as usize];
+                    let allowed = uplink * window / 1000 + 1;
+                    assert!(in_window <= allowed, "rt {round_trip_ms} ms, uplink {uplink}: {in_window} B in the {window} ms to {now} ms, allowed {allowed}");
+                }
             }
         });
-        // Past the start-up burst the uplink is the bottleneck (6 × 1 MB/s of demand): it runs at
-        // its rate, within 1 % over the next 9 s.
-        let rate = (bytes_sent(&sim) - sent_at_1s) as f64 / 9.0;
-        assert!((rate / uplink as f64 - 1.0).abs() < 0.01, "rt {round_trip_ms} ms: {rate} B/s on a {uplink} B/s uplink");
+        // 6 × 1 MB/s of demand: past the first second the uplink is the bottleneck and runs at
+        // its rate, within 1 % over the next 9 s (the slowest uplink: within one row a client).
+        let rate = (bytes_sent(&sim) - history[1_000]) as f64 / 9.0;
+        let tolerance = if uplink < 10_000 { 6.0 * 320.0 / 9.0 } else { 0.01 * uplink as f64 };
+        assert!((rate - uplink as f64).abs() <= tolerance, "rt {round_trip_ms} ms: {rate} B/s on a {uplink} B/s uplink");
     }
+}
+
+#[test]
+fn fast_clients_share_the_uplink_even_when_exports_empty_within_a_step() {
+    // The reviewed repro: 50 exports of 10^6 rows × 300 B to clients that each could take
+    // 1.25 GB/s, on the default 125 MB/s uplink. Every socket empties within each step, so
+    // counting only the sockets holding bytes at the start of a step let each send at the full
+    // uplink: done at 20 s (748 MB/s). The uplink allows 50 × 3 × 10^8 B / 125 MB/s = 120 s.
+    let params = NodeParams {
+        total_rows: 1_000_000,
+        concurrent_exports: 50,
+        network: Network { client_bytes_per_second: 1_250_000_000, uplink_bytes_per_second: 125_000_000 },
+        ..NodeParams::default()
+    };
+    let mut sim = sim(params, 1);
+    sim.run_until(200_000);
+    let done = sim.completed_at_ms().expect("every export completes") as f64;
+    assert!((120_000.0..=120_200.0).contains(&done), "completed at {done} ms");
+    // Shared fairly: every export finishes within a second of the others.
+    let first = sim.exports().iter().map(|e| e.completed_at_ms.unwrap()).min().unwrap() as f64;
+    assert!(done - first <= 1_000.0, "first done at {first} ms, last at {done} ms");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -750,4 +774,54 @@ proptest! {
             prop_assert_eq!(NodeSummary::of(&sim), summary);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost per step: tiny marks
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn stages_with_a_mark_of_one_pass_rows_at_their_rate() {
+    // Four stages and the response all at highWaterMark 1: every row is its own
+    // write() → false → 'drain' cycle at every hop. The stages (10^6 rows/s each) bound the
+    // flow, not the number of hop cycles the engine runs per step (formerly 64 rows per 1 ms).
+    let one = |kind| Stage { high_water_mark: Some(1), rows_per_chunk: 1, ..stage(kind) };
+    let mut params = article(Mode::Pipe, 10_000_000);
+    params.stages = vec![one(StageKind::Batch), one(StageKind::Batch), one(StageKind::Csv), one(StageKind::Gzip)];
+    params.response.high_water_mark = Some(1);
+    params.cursor = Cursor { batch_size: 100, round_trip_ms: 0, db_rows_per_second: 10_000_000, ..Cursor::default() };
+    params.network = Network { client_bytes_per_second: 1_250_000_000, uplink_bytes_per_second: 12_500_000_000 };
+    let mut sim = sim(params, 5);
+    let mut checked = 0;
+    step_checked(&mut sim, 1_000, |_, after| {
+        assert_conserved(after, "hwm 1 chain");
+        checked += 1;
+    });
+    assert_eq!(checked, 1_000);
+    // 1 s at 10^6 rows/s through each stage; the first steps fill the chain.
+    let delivered = sim.exports()[0].counters.rows_delivered as f64;
+    assert!((990_000.0..=1_000_000.0).contains(&delivered), "{delivered} rows delivered in 1 s");
+    // Each row still made each hop's write() return false once (4 stage inputs + the response).
+    let c = sim.exports()[0].counters;
+    assert!(c.write_false >= 5 * c.rows_delivered, "{c:?}");
+}
+
+#[test]
+fn at_death_the_peak_overshoots_the_limit_by_at_most_the_last_steps_growth() {
+    // Documented in README (Summary): peaks are measured at the end of a step, so the dying
+    // step's whole growth counts. Extreme settings: a 16 MiB heap, 10^7 rows/s of 16 kB rows.
+    let mut params = article(Mode::Naive, 100_000_000);
+    params.cursor = Cursor { honours_row_limit: false, db_rows_per_second: 10_000_000, ..Cursor::default() };
+    params.memory = Memory { max_old_space_size_mb: 16, base_heap_mb: 0, row_object_bytes: 16_000, container_limit_mb: None, ..Memory::default() };
+    let mut sim = sim(params, 1);
+    let mut heap_before = 0;
+    while !sim.is_finished() {
+        heap_before = sim.heap_bytes();
+        sim.step();
+    }
+    let limit = sim.heap_limit_bytes();
+    assert!(sim.death().is_some());
+    assert_eq!(sim.peak_heap_bytes(), sim.heap_bytes(), "the peak is the dying step's heap");
+    assert!(heap_before < limit && sim.peak_heap_bytes() >= limit);
+    assert!(sim.peak_heap_bytes() - limit <= sim.heap_bytes() - heap_before);
 }

@@ -7,12 +7,17 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   bpsim presets          list the named scenarios
   bpsim preset NAME      print a named scenario as JSON
-  bpsim run FILE         run a scenario file (- for stdin) and print its summary as JSON";
+  bpsim run FILE         run a scenario file (- for stdin) and print its summary as JSON
+  bpsim --help           print this";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
+        ["--help"] | ["-h"] | ["help"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
         ["presets"] => {
             for p in presets::all() {
                 println!("{:<22} {}", p.name, p.description.split_whitespace().collect::<Vec<_>>().join(" "));

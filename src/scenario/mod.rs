@@ -85,12 +85,19 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
         // Read the envelope first, then the params of the named system: each step keeps the
         // path of an error (serde's `flatten` would lose it).
-        let value = serde_json::from_str(text).map_err(|error| ScenarioError::NotJson(error.to_string()))?;
+        // A byte order mark, as some Windows editors write, is not part of the JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|error| ScenarioError::NotJson(error.to_string()))?;
+        // serde reads a JSON array as a struct, field by field in order: refuse that, so
+        // `"params": ["naive", 22, 5]` is an error rather than a different scenario.
+        if !value.is_object() {
+            return Err(ScenarioError::Syntax { path: "(top level)".into(), message: format!("expected an object, got {}", kind_of(&value)) });
+        }
         let envelope: Envelope = deserialize_at("", value)?;
         let system = match envelope.scenario.as_str() {
-            "node-stream" => System::NodeStream(deserialize_at("params.", envelope.params)?),
-            "kafka" => System::Kafka(deserialize_at("params.", envelope.params)?),
-            "sqs-lambda" => System::SqsLambda(deserialize_at("params.", envelope.params)?),
+            "node-stream" => System::NodeStream(deserialize_params(envelope.params, &NodeParams::default())?),
+            "kafka" => System::Kafka(deserialize_params(envelope.params, &KafkaParams::default())?),
+            "sqs-lambda" => System::SqsLambda(deserialize_params(envelope.params, &SqsParams::default())?),
             other => return Err(ScenarioError::UnknownScenario(other.to_string())),
         };
         let scenario = Scenario { version: envelope.version, seed: envelope.seed, duration_ms: envelope.duration_ms, system };
@@ -140,6 +147,89 @@ impl Scenario {
     }
 }
 
+/// Deserialises a system's params after checking that arrays stand only where the type is a list.
+fn deserialize_params<T: serde::de::DeserializeOwned + Serialize>(value: serde_json::Value, defaults: &T) -> Result<T, ScenarioError> {
+    let template = serde_json::to_value(defaults).expect("default params serialise");
+    check_shape("params", &value, Some(&template))?;
+    deserialize_at("params.", value)
+}
+
+/// Refuses a JSON array where `template` (the defaults, serialised) does not hold a list: serde
+/// would otherwise take the array's items as the struct's fields in order. Inside a list whose
+/// default is empty there is no template: no parameter type nests lists, so arrays are refused.
+fn check_shape(path: &str, value: &serde_json::Value, template: Option<&serde_json::Value>) -> Result<(), ScenarioError> {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => {
+            let Some(Value::Array(template_items)) = template else {
+                let message = match template {
+                    Some(Value::Object(_)) | None => "expected an object, got an array".to_string(),
+                    Some(Value::Null) => "an array is not allowed here".to_string(),
+                    Some(other) => format!("expected {}, got an array", kind_of(other)),
+                };
+                return Err(ScenarioError::Syntax { path: path.to_string(), message });
+            };
+            for (index, item) in items.iter().enumerate() {
+                check_shape(&format!("{path}[{index}]"), item, template_items.first())?;
+            }
+        }
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                let child = match template {
+                    Some(Value::Object(t)) => t.get(key),
+                    _ => None,
+                };
+                check_shape(&format!("{path}.{key}"), field, child)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn kind_of(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// serde's messages name Rust types ("expected struct NodeParams", "expected u64"): say what the
+/// JSON should hold instead.
+fn plain_message(message: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut rest = message.split(' ').peekable();
+    while let Some(word) = rest.next() {
+        match word {
+            "struct" | "enum" if words.last().is_some_and(|w| w == "expected") => {
+                let name = rest.next().unwrap_or_default();
+                let trailing: String = name.chars().skip_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                words.push(format!("{}{trailing}", if word == "struct" { "an object" } else { "one of the named values" }));
+            }
+            _ => {
+                let trimmed = word.trim_end_matches([',', '.', ';']);
+                let trailing = &word[trimmed.len()..];
+                let plain = match trimmed {
+                    "u8" | "u16" | "u32" | "u64" | "usize" => Some("a non-negative integer"),
+                    "i8" | "i16" | "i32" | "i64" | "isize" => Some("an integer"),
+                    "f32" | "f64" => Some("a number"),
+                    _ => None,
+                };
+                match plain {
+                    Some(text) if words.last().is_some_and(|w| w == "expected") => words.push(format!("{text}{trailing}")),
+                    _ => words.push(word.to_string()),
+                }
+            }
+        }
+    }
+    words.join(" ")
+}
+
 /// Deserialises `value`, naming the path of any error under `prefix`.
 fn deserialize_at<T: serde::de::DeserializeOwned>(prefix: &str, value: serde_json::Value) -> Result<T, ScenarioError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
@@ -149,6 +239,6 @@ fn deserialize_at<T: serde::de::DeserializeOwned>(prefix: &str, value: serde_jso
             (p, ".") => p.trim_end_matches('.').to_string(),
             (p, inner) => format!("{p}{inner}"),
         };
-        ScenarioError::Syntax { path, message: error.inner().to_string() }
+        ScenarioError::Syntax { path, message: plain_message(&error.inner().to_string()) }
     })
 }

@@ -131,6 +131,11 @@ impl StreamBuffer {
         false
     }
 
+    /// Everything that decides what the next `write()`, flush or `'drain'` does.
+    pub(crate) fn shape(&self) -> (u64, u64, bool) {
+        (self.rows, self.head_bytes_sent, self.need_drain)
+    }
+
     pub fn needs_drain(&self) -> bool {
         self.need_drain
     }

@@ -3,7 +3,7 @@
 use super::export::{Event, Export, ExportState};
 use super::params::NodeParams;
 use crate::engine::series::BoundedSeries;
-use crate::engine::{Millis, SimRng, MIB, STEP_MS};
+use crate::engine::{Millis, RateCredit, SimRng, MIB, STEP_MS};
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -60,6 +60,8 @@ pub struct NodeSim {
     rng: SimRng,
     now: Millis,
     exports: Vec<Export>,
+    /// The server's uplink, shared by every export's socket.
+    uplink_credit: RateCredit,
     heap_bytes: u64,
     rss_bytes: u64,
     peak_heap_bytes: u64,
@@ -79,6 +81,7 @@ impl NodeSim {
             rng: SimRng::new(seed),
             now: 0,
             exports,
+            uplink_credit: RateCredit::default(),
             heap_bytes: 0,
             rss_bytes: 0,
             peak_heap_bytes: 0,
@@ -157,14 +160,7 @@ impl NodeSim {
             return;
         }
         self.now += STEP_MS;
-        let socket_rate = self.socket_rate();
-        for (index, export) in self.exports.iter_mut().enumerate() {
-            self.scratch_events.clear();
-            export.step(&self.params, self.now, STEP_MS, socket_rate, &mut self.rng, &mut self.scratch_events);
-            for &event in &self.scratch_events {
-                push_bounded(&mut self.recent_events, TimedEvent { at_ms: self.now, export: index, event });
-            }
-        }
+        self.share_uplink();
         self.measure_memory();
         self.check_limits();
         self.heap_series.record(self.now, self.heap_bytes);
@@ -178,12 +174,58 @@ impl NodeSim {
         }
     }
 
-    /// Each socket gets the client's bandwidth unless the shared uplink, split evenly between the
-    /// sockets that hold bytes as the step starts, is the tighter limit. A socket that fills up
-    /// during the step may use its share too: at most one step's burst over the uplink.
-    fn socket_rate(&self) -> u64 {
-        let sending = self.exports.iter().filter(|e| e.has_unsent_bytes()).count().max(1) as u64;
-        self.params.network.client_bytes_per_second.min(self.params.network.uplink_bytes_per_second / sending)
+    /// One step of every export, with the uplink's bytes for the step as a shared pool.
+    ///
+    /// First pass: each running export may send at most min(its client's bytes, an even share of
+    /// the pool). Second pass: bytes nobody used (an idle socket's share, a slow client's rest)
+    /// are offered, again evenly, to the exports that still have unsent bytes and a client that
+    /// can take more. The bytes sent in a step never exceed the pool, so over any window the
+    /// uplink carries at most its rate (plus under one byte of rounding). The odd bytes of an
+    /// uneven split go to exports in turn, step by step, so none is favoured.
+    fn share_uplink(&mut self) {
+        let pool = self.uplink_credit.take(self.params.network.uplink_bytes_per_second, STEP_MS);
+        let running = self.exports.iter().filter(|e| e.is_running()).count() as u64;
+        if running == 0 {
+            return;
+        }
+        let (share, odd) = (pool / running, pool % running);
+        let turn = self.now % running;
+        let mut sent = 0;
+        let mut rank = 0;
+        for index in 0..self.exports.len() {
+            if !self.exports[index].is_running() {
+                continue;
+            }
+            let extra = u64::from((rank + running - turn) % running < odd);
+            rank += 1;
+            self.scratch_events.clear();
+            sent += self.exports[index].step(&self.params, self.now, STEP_MS, share + extra, &mut self.rng, &mut self.scratch_events);
+            self.log_scratch_events(index);
+        }
+        let mut pool = pool - sent;
+        let wants_more = |e: &Export| e.is_running() && e.has_unsent_bytes() && e.client_bytes_left() > 0;
+        let mut needy = self.exports.iter().filter(|e| wants_more(e)).count() as u64;
+        let count = self.exports.len();
+        let start = (self.now % count as u64) as usize;
+        for index in (start..count).chain(0..start) {
+            if pool == 0 || needy == 0 {
+                break;
+            }
+            if !wants_more(&self.exports[index]) {
+                continue;
+            }
+            let offer = pool / needy;
+            needy -= 1;
+            self.scratch_events.clear();
+            pool -= self.exports[index].send_more(&self.params, self.now, STEP_MS, offer, &mut self.rng, &mut self.scratch_events);
+            self.log_scratch_events(index);
+        }
+    }
+
+    fn log_scratch_events(&mut self, index: usize) {
+        for &event in &self.scratch_events {
+            push_bounded(&mut self.recent_events, TimedEvent { at_ms: self.now, export: index, event });
+        }
     }
 
     fn measure_memory(&mut self) {

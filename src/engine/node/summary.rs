@@ -8,6 +8,8 @@ use serde::Serialize;
 pub struct NodeSummary {
     pub scenario: &'static str,
     pub sim_ms: Millis,
+    /// Measured at the end of each step: in the step that crosses a limit this includes the whole
+    /// step's growth, so it can exceed the limit by up to one step's worth (see README, Summary).
     pub peak_heap_bytes: u64,
     pub peak_rss_bytes: u64,
     pub died: Option<Death>,
