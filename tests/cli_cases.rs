@@ -5,59 +5,16 @@
 //! Every numeric expectation is derived from the preset's parameters (the model's arithmetic) or
 //! from the source case in docs/semantics.md §4; the comment on each says which.
 
-// Native only: these drive the `bpsim` binary as a child process.
-#![cfg(not(target_arch = "wasm32"))]
 
 use backpressure_playground::scenario::presets;
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
 
-const BPSIM: &str = env!("CARGO_BIN_EXE_bpsim");
+mod common;
+use common::{bpsim, num, preset, run, run_preset};
+use std::process::Output;
+
 const MIB: f64 = 1024.0 * 1024.0;
 const MB: f64 = 1_000_000.0;
-
-fn bpsim(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BPSIM)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("bpsim starts");
-    {
-        let mut pipe = child.stdin.take().expect("stdin is piped");
-        if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes()).expect("bpsim reads stdin");
-        }
-    }
-    child.wait_with_output().expect("bpsim finishes")
-}
-
-/// `bpsim preset NAME`, parsed.
-fn preset(name: &str) -> Value {
-    let out = bpsim(&["preset", name], None);
-    assert!(out.status.success(), "bpsim preset {name}: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("a preset is JSON")
-}
-
-/// `bpsim run -` on a scenario, parsed; the run must succeed.
-fn run(scenario: &Value) -> Value {
-    let out = bpsim(&["run", "-"], Some(&scenario.to_string()));
-    assert!(out.status.success(), "bpsim run failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("a summary is JSON")
-}
-
-/// A preset edited by `edit`, then run.
-fn run_preset(name: &str, edit: impl FnOnce(&mut Value)) -> Value {
-    let mut scenario = preset(name);
-    edit(&mut scenario);
-    run(&scenario)
-}
-
-fn num(summary: &Value, key: &str) -> f64 {
-    summary[key].as_f64().unwrap_or_else(|| panic!("{key} is not a number in {summary}"))
-}
 
 fn died(summary: &Value) -> Option<(String, i64, f64)> {
     let died = &summary["died"];

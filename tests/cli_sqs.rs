@@ -6,49 +6,10 @@
 //! article (docs/article-brief.md, Problem 3), or the model's arithmetic on the preset.
 
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
 
-const BPSIM: &str = env!("CARGO_BIN_EXE_bpsim");
+mod common;
+use common::{bpsim, num, preset, run_preset};
 
-fn bpsim(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BPSIM)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("bpsim starts");
-    {
-        let mut pipe = child.stdin.take().expect("stdin is piped");
-        if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes()).expect("bpsim reads stdin");
-        }
-    }
-    child.wait_with_output().expect("bpsim finishes")
-}
-
-fn preset(name: &str) -> Value {
-    let out = bpsim(&["preset", name], None);
-    assert!(out.status.success(), "bpsim preset {name}: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("a preset is JSON")
-}
-
-fn run(scenario: &Value) -> Value {
-    let out = bpsim(&["run", "-"], Some(&scenario.to_string()));
-    assert!(out.status.success(), "bpsim run failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("a summary is JSON")
-}
-
-fn run_preset(name: &str, edit: impl FnOnce(&mut Value)) -> Value {
-    let mut scenario = preset(name);
-    edit(&mut scenario);
-    run(&scenario)
-}
-
-fn num(summary: &Value, key: &str) -> f64 {
-    summary[key].as_f64().unwrap_or_else(|| panic!("{key} is not a number in {summary}"))
-}
 
 fn assert_between(what: &str, value: f64, low: f64, high: f64) {
     assert!((low..=high).contains(&value), "{what} = {value} is outside {low}..={high}");

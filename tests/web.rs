@@ -15,16 +15,8 @@ use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn fresh_root() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
-
-fn query(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("{selector} is not on the page"))
-}
+mod browser;
+use browser::{fresh_root, query};
 
 /// The default playground in `mode`, advanced `steps` engine steps.
 fn state_after(mode: Mode, steps: usize) -> Rc<Playground> {
