@@ -18,15 +18,13 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod browser;
 use browser::{fresh_root, query};
 
-/// A preset advanced to `until_ms` through the reducer, as the page would.
+/// A preset's engine advanced to exactly `until_ms`. Frames are not used: their real-time budget
+/// makes where a frame stops depend on the machine's speed, and these tests check exact figures.
 fn state_at(preset: &str, until_ms: u64) -> Rc<KafkaPlayground> {
     let mut state = Rc::new(KafkaPlayground::default()).reduce(Action::LoadPreset(preset.into()));
-    while state.sim.now() < until_ms {
-        state = state.reduce(Action::Frame { real_ms: 250.0 });
-        // Frames are capped at 250 ms × speed: raise the speed once so the loop is short.
-        if state.clock.speed < 1000.0 {
-            state = state.reduce(Action::SetSpeed(1000.0));
-        }
+    let sim = &mut Rc::make_mut(&mut state).sim;
+    while sim.now() < until_ms {
+        sim.step();
     }
     state
 }
