@@ -13,9 +13,13 @@ pub mod sqs;
 mod rate;
 mod rng;
 pub mod series;
+pub mod simulation;
+pub mod timeline;
 
 pub use rate::RateCredit;
 pub use rng::SimRng;
+pub use simulation::Simulation;
+pub use timeline::{Intervene, Timeline};
 
 /// Simulated time in milliseconds.
 pub type Millis = u64;
