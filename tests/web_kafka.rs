@@ -6,6 +6,7 @@ use backpressure_playground::ui::kafka::lag_chart::{LagChart, LagChartProps};
 use backpressure_playground::ui::kafka::log_tape::{LogTape, LogTapeProps};
 use backpressure_playground::ui::kafka::state::{Action, KafkaPlayground};
 use backpressure_playground::ui::kafka::KafkaWidget;
+use backpressure_playground::engine::Simulation;
 use gloo_timers::future::TimeoutFuture;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;

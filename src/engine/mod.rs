@@ -15,6 +15,7 @@ mod rng;
 pub mod series;
 pub mod simulation;
 pub mod timeline;
+pub mod twin;
 
 pub use rate::RateCredit;
 pub use rng::SimRng;

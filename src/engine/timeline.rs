@@ -141,3 +141,12 @@ impl<S: Intervene> Simulation for Timeline<S> {
         self.sim.state_hash()
     }
 }
+
+/// Reading the engine through its timeline; changing it goes through [`Simulation::step`] and
+/// [`Timeline::intervene`] only, so the history always knows what happened.
+impl<S: Intervene> std::ops::Deref for Timeline<S> {
+    type Target = S;
+    fn deref(&self) -> &S {
+        &self.sim
+    }
+}

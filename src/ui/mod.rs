@@ -10,6 +10,7 @@ pub mod link;
 pub mod node;
 pub mod sqs;
 mod story;
+pub mod twin;
 pub mod widgets;
 
 use crate::engine::node::COST_MODEL;

@@ -7,6 +7,7 @@ mod params;
 mod producer;
 mod sim;
 mod summary;
+pub mod twin;
 pub mod validate;
 
 pub use group::{assignment, Batch, BatchPart, Cursor, GroupCounters, GroupEvent, GroupState, Member, MemberState};

@@ -5,6 +5,7 @@ mod export;
 mod params;
 mod sim;
 mod summary;
+pub mod twin;
 pub mod validate;
 
 pub use buffer::{Content, StreamBuffer};

@@ -4,6 +4,7 @@
 mod params;
 mod sim;
 mod summary;
+pub mod twin;
 pub mod validate;
 
 pub use params::{

@@ -15,6 +15,9 @@ use crate::ui::hooks::use_animation_frame;
 use crate::ui::link;
 use crate::ui::widgets::link_bar::LinkBar;
 use crate::ui::widgets::positions::use_percent_positions;
+use crate::engine::kafka::twin as twin_policy;
+use crate::ui::widgets::timeline_bar::TimelineBar;
+use crate::ui::widgets::twin_panel::TwinPanel;
 use crate::ui::widgets::transport::Transport;
 use code_panel::CodePanel;
 use controls::Controls;
@@ -117,6 +120,8 @@ pub fn KafkaWidget() -> Html {
     let root = use_node_ref();
     use_percent_positions(root.clone());
     let view = Rc::new((*state).clone());
+    let policy = twin_policy::policy(&view.params);
+    let ends_at = view.ends_at();
     let status = match view.seek_to {
         Some(target) => format!("replaying to {}…", format::sim_time(target)),
         None if view.clock.playing => "running".to_string(),
@@ -128,6 +133,11 @@ pub fn KafkaWidget() -> Html {
                 time_testid="kafka-sim-time"
                 on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
                 on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
+            <TimelineBar now={view.sim.now()} horizon={view.sim.horizon_ms().max(view.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={STEP_MS}
+                snapshots={view.sim.snapshot_count()} widget="kafka" on_rewind={dispatch.reform(Action::Rewind)} />
+            <TwinPanel widget="kafka" label_a={policy.label_a.clone()} label_b={policy.label_b.clone()}
+                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy, ends_at))}
+                twin_now={view.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={dispatch.reform(Action::SetTwin)} />
             <LinkBar title="Backpressure Playground: Kafka" make_pairs={{
                 let view = view.clone();
                 Callback::from(move |()| view.link())

@@ -8,7 +8,10 @@ use crate::ui::widgets::narration::Narration;
 use crate::engine::kafka::{
     self, validate, Assignor, Client, Distribution, Group, KafkaParams, KafkaSim, OffsetReset, Outage, GROUP_RANGES, RANGES,
 };
-use crate::scenario::{presets, System};
+use crate::scenario::{presets, System, MAX_SIM_MS};
+use crate::engine::{Simulation, Timeline};
+use crate::engine::kafka::twin as twin_policy;
+use crate::ui::twin::Twin;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -17,12 +20,19 @@ pub const DEFAULT_PRESET: &str = "article-peak";
 /// Ten times real time: the peak (at 60 s) arrives six seconds after the page opens.
 pub const DEFAULT_SPEED: f64 = 10.0;
 
+/// Snapshot spacing the timeline starts with (1,000 steps of 10 ms); it doubles as the run grows.
+const REWIND_SPACING_MS: Millis = 10_000;
+
 pub enum Action {
     /// A new animation frame, `real_ms` after the previous one.
     Frame { real_ms: f64 },
     TogglePlay,
     /// Advance exactly one engine step.
     Step,
+    /// Drag the timeline: put the engine at this instant of the run so far (then play on).
+    Rewind(Millis),
+    /// Run a twin with the other policy beside this run, or stop it.
+    SetTwin(bool),
     SetSpeed(f64),
     Reset,
     LoadPreset(String),
@@ -53,8 +63,11 @@ pub struct KafkaPlayground {
     pub preset: String,
     pub params: KafkaParams,
     pub seed: u64,
-    pub sim: KafkaSim,
+    /// The engine with its history, so the timeline can rewind it exactly.
+    pub sim: Timeline<KafkaSim>,
     pub clock: Clock,
+    /// A second run with one policy flipped, on the same clock (off until the reader asks).
+    pub twin: Option<Twin<KafkaSim, KafkaParams>>,
     /// The preset the parameters started from: a link names it and lists only the changes.
     base_preset: String,
     /// A moment the engine is being replayed to (a link's `t`), a frame's budget at a time.
@@ -115,9 +128,10 @@ impl KafkaPlayground {
             seek_to: None,
             narration: Narration::default(),
             preset,
-            sim: KafkaSim::new(params.clone(), seed),
+            sim: Timeline::new(KafkaSim::new(params.clone(), seed), REWIND_SPACING_MS),
             params,
             seed,
+            twin: None,
             clock: Clock::new(DEFAULT_SPEED, kafka::STEP_MS),
             notice: None,
             revision: 0,
@@ -125,7 +139,10 @@ impl KafkaPlayground {
     }
 
     fn restart(&mut self) {
-        self.sim = KafkaSim::new(self.params.clone(), self.seed);
+        self.sim = Timeline::new(KafkaSim::new(self.params.clone(), self.seed), REWIND_SPACING_MS);
+        if self.twin.is_some() {
+            self.twin = Some(self.make_twin());
+        }
         self.clock.settle();
         self.seek_to = None;
     }
@@ -153,8 +170,26 @@ impl KafkaPlayground {
         });
     }
 
+    /// When the run counts as over for a twin's verdict: the base preset's duration.
+    pub fn ends_at(&self) -> Millis {
+        presets::preset(&self.base_preset).and_then(|p| p.scenario().duration_ms).unwrap_or(MAX_SIM_MS)
+    }
+
+    fn make_twin(&self) -> Twin<KafkaSim, KafkaParams> {
+        let policy = twin_policy::policy(&self.params);
+        let sim = KafkaSim::new(policy.params_b.clone(), self.seed);
+        Twin::new(policy, sim, REWIND_SPACING_MS, kafka::STEP_MS)
+    }
+
     fn advance(&mut self, steps: u64) {
         frame::run_steps(&mut self.sim, steps);
+        self.follow_twin(steps);
+    }
+
+    fn follow_twin(&mut self, steps: u64) {
+        if let Some(twin) = &mut self.twin {
+            twin.follow(&self.sim, steps);
+        }
     }
 }
 
@@ -194,7 +229,8 @@ impl Reducible for KafkaPlayground {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         // Nothing for a frame to do: no re-render, so a half-typed number survives.
-        if matches!(action, Action::Frame { .. }) && !self.clock.playing && self.seek_to.is_none() {
+        let twin_busy = self.twin.as_ref().is_some_and(|t| t.busy(false));
+        if matches!(action, Action::Frame { .. }) && !self.clock.playing && self.seek_to.is_none() && !twin_busy {
             return self;
         }
         let mut next = Rc::unwrap_or_clone(self);
@@ -205,6 +241,7 @@ impl Reducible for KafkaPlayground {
                     if frame::seek(&mut next.sim, target) {
                         next.seek_to = None;
                     }
+                    next.follow_twin(0);
                 }
                 None => {
                     let steps = next.clock.steps_for_frame(real_ms);
@@ -217,6 +254,17 @@ impl Reducible for KafkaPlayground {
             Action::Step => {
                 next.clock.playing = false;
                 next.advance(1);
+            }
+            Action::Rewind(at_ms) => {
+                next.clock.playing = false;
+                next.clock.settle();
+                next.seek_to = Some(next.sim.restore_before(at_ms));
+                if let Some(twin) = &mut next.twin {
+                    twin.rewind(at_ms);
+                }
+            }
+            Action::SetTwin(on) => {
+                next.twin = on.then(|| next.make_twin());
             }
             Action::SetSpeed(speed) => next.clock.speed = speed,
             Action::Reset => next.restart(),

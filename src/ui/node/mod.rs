@@ -11,6 +11,9 @@ use crate::engine::node::Mode;
 use crate::ui::hooks::use_animation_frame;
 use crate::ui::link;
 use crate::ui::widgets::link_bar::LinkBar;
+use crate::engine::node::twin as twin_policy;
+use crate::ui::widgets::timeline_bar::TimelineBar;
+use crate::ui::widgets::twin_panel::TwinPanel;
 use crate::ui::widgets::transport::Transport;
 use code_panel::{CodePanel, CodePanelProps};
 use controls::Controls;
@@ -57,6 +60,7 @@ pub fn NodeWidget() -> Html {
 
     let view = Rc::new((*state).clone());
     let mode = view.sim.params().mode;
+    let policy = twin_policy::policy(&view.params);
     let mode_button = |target: Mode, label: &'static str, testid: &'static str| {
         html! {
             <button type="button" data-testid={testid} class={classes!("mode", (mode == target).then_some("selected"))}
@@ -87,6 +91,8 @@ pub fn NodeWidget() -> Html {
             <Transport clock={view.clock.clone()} now={view.sim.now()} status={status}
                 on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
                 on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
+            <TimelineBar now={view.sim.now()} horizon={view.sim.horizon_ms().max(view.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={crate::engine::STEP_MS}
+                snapshots={view.sim.snapshot_count()} widget="node" on_rewind={dispatch.reform(Action::Rewind)} />
             <LinkBar title="Backpressure Playground: Node.js streams" make_pairs={{
                 let view = view.clone();
                 Callback::from(move |()| view.link())
@@ -96,6 +102,9 @@ pub fn NodeWidget() -> Html {
             }
             <p class="visually-hidden" aria-live="polite" data-testid="narration">{ view.narration.text.clone() }</p>
             <PipeView state={view.clone()} />
+            <TwinPanel widget="node" label_a={policy.label_a.clone()} label_b={policy.label_b.clone()}
+                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy))}
+                twin_now={view.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={dispatch.reform(Action::SetTwin)} />
             <div class="two-up">
                 <HeapChart ..HeapChartProps::of(&view.sim) />
                 <CodePanel ..CodePanelProps::of(&view.sim) />

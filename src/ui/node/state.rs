@@ -8,6 +8,9 @@ use crate::permalink;
 use crate::ui::frame;
 use crate::ui::widgets::narration::Narration;
 use crate::scenario::{presets, System};
+use crate::engine::{Simulation, Timeline};
+use crate::engine::node::twin as twin_policy;
+use crate::ui::twin::Twin;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -24,12 +27,19 @@ pub enum StageField {
     RowsPerChunk,
 }
 
+/// Snapshot spacing the timeline starts with (1,000 steps of 1 ms); it doubles as the run grows.
+const REWIND_SPACING_MS: Millis = 1_000;
+
 pub enum Action {
     /// A new animation frame, `real_ms` after the previous one.
     Frame { real_ms: f64 },
     TogglePlay,
     /// Advance exactly one engine step.
     Step,
+    /// Drag the timeline: put the engine at this instant of the run so far (then play on).
+    Rewind(Millis),
+    /// Run a twin with the other policy beside this run, or stop it.
+    SetTwin(bool),
     SetSpeed(f64),
     Reset,
     LoadPreset(String),
@@ -64,8 +74,11 @@ pub struct Playground {
     base_preset: String,
     pub params: NodeParams,
     pub seed: u64,
-    pub sim: NodeSim,
+    /// The engine with its history, so the timeline can rewind it exactly.
+    pub sim: Timeline<NodeSim>,
     pub clock: Clock,
+    /// A second run with one policy flipped, on the same clock (off until the reader asks).
+    pub twin: Option<Twin<NodeSim, NodeParams>>,
     /// A moment the engine is being replayed to (a link's `t`), a frame's budget at a time.
     pub seek_to: Option<Millis>,
     pub flow: FlowView,
@@ -125,9 +138,10 @@ impl Playground {
         Self {
             base_preset: preset.clone(),
             preset,
-            sim: NodeSim::new(params.clone(), seed),
+            sim: Timeline::new(NodeSim::new(params.clone(), seed), REWIND_SPACING_MS),
             params,
             seed,
+            twin: None,
             clock: Clock::new(DEFAULT_SPEED, STEP_MS),
             seek_to: None,
             flow: FlowView::default(),
@@ -138,7 +152,10 @@ impl Playground {
     }
 
     fn restart(&mut self) {
-        self.sim = NodeSim::new(self.params.clone(), self.seed);
+        self.sim = Timeline::new(NodeSim::new(self.params.clone(), self.seed), REWIND_SPACING_MS);
+        if self.twin.is_some() {
+            self.twin = Some(self.make_twin());
+        }
         self.clock.settle();
         self.seek_to = None;
         self.flow = FlowView::default();
@@ -159,6 +176,12 @@ impl Playground {
         }
     }
 
+    fn make_twin(&self) -> Twin<NodeSim, NodeParams> {
+        let policy = twin_policy::policy(&self.params);
+        let sim = NodeSim::new(policy.params_b.clone(), self.seed);
+        Twin::new(policy, sim, REWIND_SPACING_MS, STEP_MS)
+    }
+
     fn advance(&mut self, steps: u64) {
         let before = self.sim.now();
         frame::run_steps(&mut self.sim, steps);
@@ -167,7 +190,8 @@ impl Playground {
 
     /// Nothing for a frame to do: no re-render, so a half-typed number survives.
     fn idle(&self) -> bool {
-        self.seek_to.is_none() && (!self.clock.playing || self.sim.is_finished())
+        let twin_busy = self.twin.as_ref().is_some_and(|t| t.busy(self.clock.playing));
+        self.seek_to.is_none() && !twin_busy && (!self.clock.playing || self.sim.is_finished())
     }
 
     fn frame(&mut self, real_ms: f64) {
@@ -176,15 +200,22 @@ impl Playground {
                 self.seek_to = None;
             }
             self.update_flow(0);
-            return;
-        }
-        if self.sim.is_finished() {
+            self.follow_twin(0);
             return;
         }
         let steps = self.clock.steps_for_frame(real_ms);
-        self.advance(steps);
-        let (kind, text) = situation(&self.sim);
-        self.narration.offer(kind, matches!(kind, Situation::Done | Situation::Dead), text, real_ms);
+        if !self.sim.is_finished() {
+            self.advance(steps);
+            let (kind, text) = situation(&self.sim);
+            self.narration.offer(kind, matches!(kind, Situation::Done | Situation::Dead), text, real_ms);
+        }
+        self.follow_twin(steps);
+    }
+
+    fn follow_twin(&mut self, steps: u64) {
+        if let Some(twin) = &mut self.twin {
+            twin.follow(&self.sim, steps);
+        }
     }
 
     /// Rows that have crossed each hop of export 1: DB → Readable → stages… → response → client.
@@ -275,6 +306,18 @@ impl Reducible for Playground {
             Action::Step => {
                 next.clock.playing = false;
                 next.advance(1);
+                next.follow_twin(1);
+            }
+            Action::Rewind(at_ms) => {
+                next.clock.playing = false;
+                next.clock.settle();
+                next.seek_to = Some(next.sim.restore_before(at_ms));
+                if let Some(twin) = &mut next.twin {
+                    twin.rewind(at_ms);
+                }
+            }
+            Action::SetTwin(on) => {
+                next.twin = on.then(|| next.make_twin());
             }
             Action::SetSpeed(speed) => next.clock.speed = speed,
             Action::Reset => next.restart(),

@@ -13,6 +13,9 @@ use crate::format;
 use crate::ui::hooks::use_animation_frame;
 use crate::ui::link;
 use crate::ui::widgets::link_bar::LinkBar;
+use crate::engine::sqs::twin as twin_policy;
+use crate::ui::widgets::timeline_bar::TimelineBar;
+use crate::ui::widgets::twin_panel::TwinPanel;
 use crate::ui::widgets::transport::Transport;
 use charts::{Chart, Level, Line};
 use code_panel::CodePanel;
@@ -116,6 +119,8 @@ pub fn SqsWidget() -> Html {
     };
     use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
     let view = Rc::new((*state).clone());
+    let policy = twin_policy::policy(&view.params);
+    let ends_at = view.ends_at();
     let sim = &view.sim;
     let p = sim.params();
     let status = if let Some(target) = view.seek_to {
@@ -161,6 +166,11 @@ pub fn SqsWidget() -> Html {
             <Transport clock={view.clock.clone()} now={now} status={status} step_ms={STEP_MS} time_testid="sqs-sim-time"
                 on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
                 on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
+            <TimelineBar now={view.sim.now()} horizon={view.sim.horizon_ms().max(view.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={STEP_MS}
+                snapshots={view.sim.snapshot_count()} widget="sqs" on_rewind={dispatch.reform(Action::Rewind)} />
+            <TwinPanel widget="sqs" label_a={policy.label_a.clone()} label_b={policy.label_b.clone()}
+                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy, ends_at))}
+                twin_now={view.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={dispatch.reform(Action::SetTwin)} />
             <LinkBar title="Backpressure Playground: SQS + Lambda" make_pairs={{
                 let view = view.clone();
                 Callback::from(move |()| view.link())

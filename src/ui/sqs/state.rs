@@ -6,7 +6,11 @@ use crate::permalink;
 use crate::ui::frame;
 use crate::ui::widgets::narration::Narration;
 use crate::engine::sqs::{validate, RedrivePolicy, ScalingConfig, Spike, SqsParams, SqsSim, FunctionResponseType, RANGES, STEP_MS};
-use crate::scenario::{presets, System};
+use crate::scenario::{presets, System, MAX_SIM_MS};
+use crate::engine::simulation::SqsIntervention;
+use crate::engine::{Simulation, Timeline};
+use crate::engine::sqs::twin as twin_policy;
+use crate::ui::twin::Twin;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -23,10 +27,17 @@ pub enum SpikeField {
     Rate,
 }
 
+/// Snapshot spacing the timeline starts with (100 steps of 100 ms); it doubles as the run grows.
+const REWIND_SPACING_MS: Millis = 10_000;
+
 pub enum Action {
     Frame { real_ms: f64 },
     TogglePlay,
     Step,
+    /// Drag the timeline: put the engine at this instant of the run so far (then play on).
+    Rewind(Millis),
+    /// Run a twin with the other policy beside this run, or stop it.
+    SetTwin(bool),
     SetSpeed(f64),
     Reset,
     LoadPreset(String),
@@ -52,8 +63,11 @@ pub struct SqsPlayground {
     base_preset: String,
     pub params: SqsParams,
     pub seed: u64,
-    pub sim: SqsSim,
+    /// The engine with its history, so the timeline can rewind it exactly.
+    pub sim: Timeline<SqsSim>,
     pub clock: Clock,
+    /// A second run with one policy flipped, on the same clock (off until the reader asks).
+    pub twin: Option<Twin<SqsSim, SqsParams>>,
     /// A moment the engine is being replayed to (a link's `t`), a frame's budget at a time.
     pub seek_to: Option<Millis>,
     /// What the screen-reader live region says, changed at a readable pace.
@@ -109,9 +123,10 @@ impl SqsPlayground {
         Self {
             base_preset: preset.clone(),
             preset,
-            sim: SqsSim::new(params.clone(), seed),
+            sim: Timeline::new(SqsSim::new(params.clone(), seed), REWIND_SPACING_MS),
             params,
             seed,
+            twin: None,
             clock: Clock::new(DEFAULT_SPEED, STEP_MS),
             seek_to: None,
             narration: Narration::default(),
@@ -127,7 +142,10 @@ impl SqsPlayground {
     }
 
     fn restart(&mut self) {
-        self.sim = SqsSim::new(self.params.clone(), self.seed);
+        self.sim = Timeline::new(SqsSim::new(self.params.clone(), self.seed), REWIND_SPACING_MS);
+        if self.twin.is_some() {
+            self.twin = Some(self.make_twin());
+        }
         self.clock.settle();
         self.seek_to = None;
     }
@@ -147,13 +165,32 @@ impl SqsPlayground {
         }
     }
 
+    /// When the run counts as over for a twin's verdict: the base preset's duration.
+    pub fn ends_at(&self) -> Millis {
+        presets::preset(&self.base_preset).and_then(|p| p.scenario().duration_ms).unwrap_or(MAX_SIM_MS)
+    }
+
+    fn make_twin(&self) -> Twin<SqsSim, SqsParams> {
+        let policy = twin_policy::policy(&self.params);
+        let sim = SqsSim::new(policy.params_b.clone(), self.seed);
+        Twin::new(policy, sim, REWIND_SPACING_MS, STEP_MS)
+    }
+
     fn advance(&mut self, steps: u64) {
         frame::run_steps(&mut self.sim, steps);
+        self.follow_twin(steps);
+    }
+
+    fn follow_twin(&mut self, steps: u64) {
+        if let Some(twin) = &mut self.twin {
+            twin.follow(&self.sim, steps);
+        }
     }
 
     /// Nothing for a frame to do: no re-render, so a half-typed number survives.
     fn idle(&self) -> bool {
-        self.seek_to.is_none() && (!self.clock.playing || self.sim.is_finished())
+        let twin_busy = self.twin.as_ref().is_some_and(|t| t.busy(self.clock.playing));
+        self.seek_to.is_none() && !twin_busy && (!self.clock.playing || self.sim.is_finished())
     }
 
     fn frame(&mut self, real_ms: f64) {
@@ -161,12 +198,14 @@ impl SqsPlayground {
             if frame::seek(&mut self.sim, target) {
                 self.seek_to = None;
             }
-            return;
-        }
-        if self.sim.is_finished() {
+            self.follow_twin(0);
             return;
         }
         let steps = self.clock.steps_for_frame(real_ms);
+        if self.sim.is_finished() {
+            self.follow_twin(steps);
+            return;
+        }
         self.advance(steps);
         let counters = self.sim.counters();
         let refusing = counters.connections_refused > 0;
@@ -197,6 +236,17 @@ impl Reducible for SqsPlayground {
             Action::Step => {
                 next.clock.playing = false;
                 next.advance(1);
+            }
+            Action::Rewind(at_ms) => {
+                next.clock.playing = false;
+                next.clock.settle();
+                next.seek_to = Some(next.sim.restore_before(at_ms));
+                if let Some(twin) = &mut next.twin {
+                    twin.rewind(at_ms);
+                }
+            }
+            Action::SetTwin(on) => {
+                next.twin = on.then(|| next.make_twin());
             }
             Action::SetSpeed(speed) => next.clock.speed = speed,
             Action::Reset => next.restart(),
@@ -252,10 +302,18 @@ impl Reducible for SqsPlayground {
             Action::RaiseTimeoutNow(timeout) => {
                 let timeout = timeout.clamp(1, 900);
                 // The running engine keeps going; the params record the change so Reset replays it.
-                next.sim.change_timeout_now(timeout);
-                next.params.function.timeout_change = next.sim.params().function.timeout_change.clone();
-                next.preset = "custom".into();
-                next.notice = None;
+                // The twin differs only in its policy: it gets the same change.
+                if let Some(twin) = &mut next.twin {
+                    let _ = twin.sim.intervene(SqsIntervention::RaiseTimeout(timeout));
+                }
+                match next.sim.intervene(SqsIntervention::RaiseTimeout(timeout)) {
+                    Ok(()) => {
+                        next.params.function.timeout_change = next.sim.params().function.timeout_change.clone();
+                        next.preset = "custom".into();
+                        next.notice = None;
+                    }
+                    Err(error) => next.notice = Some(format!("Not applied: {error}")),
+                }
             }
         }
         Rc::new(next)

@@ -5,4 +5,6 @@ pub mod link_bar;
 pub mod narration;
 pub mod positions;
 pub mod slider;
+pub mod timeline_bar;
+pub mod twin_panel;
 pub mod transport;

@@ -1,0 +1,44 @@
+//! A widget's twin run: a second engine on the widget's clock, with the same seed and arrivals and
+//! one policy flipped (see `engine::twin`). It follows the main run step for step, goes on alone
+//! once the main run has ended, and rewinds with it.
+
+use crate::engine::twin::TwinPolicy;
+use crate::engine::{Intervene, Millis, Simulation, Timeline};
+use crate::ui::frame;
+
+#[derive(Clone)]
+pub struct Twin<S: Intervene, P> {
+    pub policy: TwinPolicy<P>,
+    pub sim: Timeline<S>,
+    /// An instant the twin is being put at after a drag of the timeline.
+    seek_to: Option<Millis>,
+    step_ms: Millis,
+}
+
+impl<S: Intervene, P> Twin<S, P> {
+    pub fn new(policy: TwinPolicy<P>, sim: S, spacing_ms: Millis, step_ms: Millis) -> Self {
+        Self { policy, sim: Timeline::new(sim, spacing_ms), seek_to: None, step_ms }
+    }
+
+    /// Keeps pace with `main` within the frame's budget: the same instant while the main run
+    /// goes on, `steps` more of its own once the main run has ended.
+    pub fn follow(&mut self, main: &impl Simulation, steps: u64) {
+        let target = match self.seek_to {
+            Some(target) => target,
+            None if main.is_finished() && main.now() <= self.sim.now() => self.sim.now() + steps * self.step_ms,
+            None => main.now(),
+        };
+        if frame::seek(&mut self.sim, target) {
+            self.seek_to = None;
+        }
+    }
+
+    pub fn rewind(&mut self, at_ms: Millis) {
+        self.seek_to = Some(self.sim.restore_before(at_ms));
+    }
+
+    /// Whether frames still have work for the twin: a drag to finish, or (playing) a run to go on.
+    pub fn busy(&self, playing: bool) -> bool {
+        self.seek_to.is_some() || (playing && !self.sim.is_finished())
+    }
+}
