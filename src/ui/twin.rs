@@ -37,8 +37,10 @@ impl<S: Intervene, P> Twin<S, P> {
         self.seek_to = Some(self.sim.restore_before(at_ms));
     }
 
-    /// Whether frames still have work for the twin: a drag to finish, or (playing) a run to go on.
-    pub fn busy(&self, playing: bool) -> bool {
-        self.seek_to.is_some() || (playing && !self.sim.is_finished())
+    /// Whether frames still have work for the twin: a drag to finish, the main run to catch up
+    /// with (a twin started on a paused run), or, playing, a run to go on with.
+    pub fn busy(&self, playing: bool, main_now: Millis) -> bool {
+        let behind = self.sim.now() < main_now && !self.sim.is_finished();
+        self.seek_to.is_some() || behind || (playing && !self.sim.is_finished())
     }
 }

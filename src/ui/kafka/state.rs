@@ -229,7 +229,7 @@ impl Reducible for KafkaPlayground {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         // Nothing for a frame to do: no re-render, so a half-typed number survives.
-        let twin_busy = self.twin.as_ref().is_some_and(|t| t.busy(false));
+        let twin_busy = self.twin.as_ref().is_some_and(|t| t.busy(false, self.sim.now()));
         if matches!(action, Action::Frame { .. }) && !self.clock.playing && self.seek_to.is_none() && !twin_busy {
             return self;
         }

@@ -190,7 +190,7 @@ impl Playground {
 
     /// Nothing for a frame to do: no re-render, so a half-typed number survives.
     fn idle(&self) -> bool {
-        let twin_busy = self.twin.as_ref().is_some_and(|t| t.busy(self.clock.playing));
+        let twin_busy = self.twin.as_ref().is_some_and(|t| t.busy(self.clock.playing, self.sim.now()));
         self.seek_to.is_none() && !twin_busy && (!self.clock.playing || self.sim.is_finished())
     }
 
