@@ -204,12 +204,16 @@ pub const CURVE_CAPACITY: usize = 256;
 
 /// The cumulative-arrivals curve of one FIFO stream, `(t, A(t))`, from just before the oldest
 /// item still inside to now. Items arrive in order, so the n-th item's arrival time can be read
-/// off it. At full resolution (a point per step with arrivals, and one before each burst after
-/// a quiet spell) it is exact; when it holds [`CURVE_CAPACITY`] points it drops every other
-/// interior point and interpolates, spreading a segment's items evenly over its steps.
+/// off it. Points are at least `interval` apart (the newest one moves forward until then), plus
+/// one just before each burst that follows a quiet spell of at least `interval`; at full
+/// resolution (`interval` = one step) it is exact. When it holds [`CURVE_CAPACITY`] points it
+/// drops every other one and doubles `interval`, so the whole curve keeps an even resolution
+/// (as [`crate::engine::series::BoundedSeries`] does); when departures have trimmed it to a
+/// quarter it halves `interval` again. Between points, a segment's items are spread evenly.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArrivalCurve {
     step_ms: Millis,
+    interval: Millis,
     points: VecDeque<(Millis, u64)>,
 }
 
@@ -217,7 +221,7 @@ impl ArrivalCurve {
     pub fn new(step_ms: Millis) -> Self {
         let mut points = VecDeque::with_capacity(CURVE_CAPACITY);
         points.push_back((0, 0));
-        Self { step_ms, points }
+        Self { step_ms, interval: step_ms, points }
     }
 
     pub fn len(&self) -> usize {
@@ -233,11 +237,17 @@ impl ArrivalCurve {
         if total <= last_a {
             return;
         }
-        if last_t + self.step_ms < now {
+        let len = self.points.len();
+        if last_t + self.step_ms.max(self.interval) < now {
             // A quiet spell: the burst starts in this step, not spread since the last point.
             self.points.push_back((now - self.step_ms, last_a));
+            self.points.push_back((now, total));
+        } else if len >= 2 && now - self.points[len - 2].0 < self.interval {
+            // Too close to the point before: the newest point moves forward.
+            self.points[len - 1] = (now, total);
+        } else {
+            self.points.push_back((now, total));
         }
-        self.points.push_back((now, total));
         if self.points.len() >= CURVE_CAPACITY {
             self.thin();
         }
@@ -247,12 +257,16 @@ impl ArrivalCurve {
         let last = self.points.len() - 1;
         let kept: VecDeque<_> = self.points.iter().enumerate().filter(|(i, _)| i % 2 == 0 || *i == last).map(|(_, p)| *p).collect();
         self.points = kept;
+        self.interval *= 2;
     }
 
     /// Drops the points no item at or after index `departed` needs.
     pub fn trim(&mut self, departed: u64) {
         while self.points.len() > 1 && self.points[1].1 <= departed {
             self.points.pop_front();
+        }
+        if self.points.len() < CURVE_CAPACITY / 4 && self.interval > self.step_ms {
+            self.interval = (self.interval / 2).max(self.step_ms);
         }
     }
 
