@@ -16,6 +16,10 @@ use super::Millis;
 use serde::Serialize;
 use std::collections::VecDeque;
 
+/// The gap under which the readout says Little's law holds over a window, and which the tests
+/// hold every scenario's steady state and settled presets to over 10–60 simulated minutes.
+pub const TOLERANCE_PERCENT: f64 = 2.0;
+
 /// One bucket of the trailing window.
 pub const BUCKET_MS: Millis = 1_000;
 /// Buckets in the trailing window: the current (partial) second and the 59 before it.
