@@ -54,9 +54,63 @@ pub fn sim_time(ms: u64) -> String {
     }
 }
 
+/// A measured, possibly fractional amount: `12339.6` → `"12,340"`, `20.46` → `"20.5"`, `0.044` → `"0.04"`.
+pub fn amount(value: f64) -> String {
+    if !value.is_finite() || value < 0.0 {
+        return "—".to_string();
+    }
+    if value >= 100.0 {
+        count(value.round() as u64)
+    } else if value >= 1.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// A duration measured in fractional milliseconds: `60000.0` → `"60.0 s"`, `250.4` → `"250 ms"`,
+/// `5_400_000.0` → `"90.0 min"`.
+pub fn duration(ms: f64) -> String {
+    if !ms.is_finite() || ms < 0.0 {
+        "—".to_string()
+    } else if ms < 1_000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 600_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!("{:.1} min", ms / 60_000.0)
+    }
+}
+
+/// A relative gap: `0.0213` → `"0.02 %"`, `45.6` → `"46 %"`.
+pub fn percent(value: f64) -> String {
+    if !value.is_finite() {
+        "—".to_string()
+    } else if value >= 10.0 {
+        format!("{value:.0} %")
+    } else if value >= 1.0 {
+        format!("{value:.1} %")
+    } else {
+        format!("{value:.2} %")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn measured_figures_read_naturally() {
+        assert_eq!(amount(12_339.6), "12,340");
+        assert_eq!(amount(20.46), "20.5");
+        assert_eq!(amount(0.044), "0.04");
+        assert_eq!(duration(60_000.0), "60.0 s");
+        assert_eq!(duration(250.4), "250 ms");
+        assert_eq!(duration(5_400_000.0), "90.0 min");
+        assert_eq!(percent(0.0213), "0.02 %");
+        assert_eq!(percent(45.6), "46 %");
+        assert_eq!(amount(f64::NAN), "—");
+    }
 
     #[test]
     fn counts_get_thousands_separators() {

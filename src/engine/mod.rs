@@ -7,6 +7,7 @@
 //! - state is held as counts, never as one object per message, so memory stays bounded.
 
 pub mod kafka;
+pub mod laws;
 pub mod node;
 pub mod range;
 pub mod sqs;

@@ -5,6 +5,7 @@ use super::log::PartitionLog;
 use super::params::KafkaParams;
 use super::producer::ProducerState;
 use super::STEP_MS;
+use crate::engine::laws::{ArrivalCurve, LawsMeter, LawsReadout};
 use crate::engine::series::BoundedSeries;
 use crate::engine::{Millis, SimRng};
 use serde::Serialize;
@@ -45,6 +46,26 @@ pub struct KafkaSim {
     recent_events: VecDeque<TimedEvent>,
     scratch: Vec<GroupEvent>,
     produced_series: BoundedSeries,
+    laws: KafkaLaws,
+}
+
+/// Laws bookkeeping. Per group, the system is the records produced and not yet processed (or
+/// lost) by that group; a partition is FIFO, so one arrival curve per partition, shared by the
+/// groups, gives each departing record's append time.
+#[derive(Clone, Debug)]
+struct KafkaLaws {
+    curves: Vec<ArrivalCurve>,
+    appended: u64,
+    groups: Vec<GroupLaws>,
+}
+
+#[derive(Clone, Debug)]
+struct GroupLaws {
+    meter: LawsMeter,
+    /// The processed frontier of each partition at the last step.
+    frontier: Vec<u64>,
+    processed: u64,
+    distinct: u64,
 }
 
 impl KafkaSim {
@@ -64,6 +85,15 @@ impl KafkaSim {
             recent_events: VecDeque::with_capacity(EVENT_LOG_CAPACITY),
             scratch: Vec::new(),
             produced_series: BoundedSeries::new(super::group::SERIES_CAPACITY, 1_000),
+            laws: KafkaLaws {
+                curves: logs.iter().map(|_| ArrivalCurve::new(STEP_MS)).collect(),
+                appended: 0,
+                groups: params
+                    .groups
+                    .iter()
+                    .map(|_| GroupLaws { meter: LawsMeter::new(), frontier: vec![0; logs.len()], processed: 0, distinct: 0 })
+                    .collect(),
+            },
             logs,
             params,
         }
@@ -142,6 +172,57 @@ impl KafkaSim {
             }
         }
         self.produced_series.record(now, self.producer.sent);
+        self.measure_laws();
+    }
+
+    /// The laws for group `index` (see README, Live laws): throughput is records processed,
+    /// repeats included; goodput is distinct records processed; the oldest is the oldest record
+    /// the group has neither processed nor lost.
+    pub fn laws(&self, index: usize) -> LawsReadout {
+        let now = self.now;
+        let (group, laws) = (&self.groups[index], &self.laws);
+        let oldest = group
+            .cursors
+            .iter()
+            .zip(&self.logs)
+            .zip(&laws.curves)
+            .filter(|((c, log), _)| c.frontier < log.end)
+            .map(|((c, _), curve)| now.saturating_sub(curve.arrival_of(c.frontier)))
+            .max()
+            .unwrap_or(0);
+        laws.groups[index].meter.readout(oldest)
+    }
+
+    fn measure_laws(&mut self) {
+        let now = self.now;
+        let laws = &mut self.laws;
+        for (curve, log) in laws.curves.iter_mut().zip(&self.logs) {
+            curve.record(now, log.end);
+        }
+        let appended: u64 = self.logs.iter().map(|l| l.end).sum();
+        let arrivals = appended - laws.appended;
+        laws.appended = appended;
+        for (group, gl) in self.groups.iter().zip(&mut laws.groups) {
+            let mut in_system = 0;
+            for (p, cursor) in group.cursors.iter().enumerate() {
+                let (from, to) = (gl.frontier[p], cursor.frontier.max(gl.frontier[p]));
+                if to > from {
+                    let sojourn = u128::from(to - from) * u128::from(now) - laws.curves[p].sum_arrivals(from, to);
+                    gl.meter.depart(to - from, sojourn);
+                }
+                gl.frontier[p] = to;
+                in_system += self.logs[p].end.saturating_sub(to);
+            }
+            let c = &group.counters;
+            gl.meter.attempt(c.processed - gl.processed);
+            gl.meter.good(c.distinct - gl.distinct);
+            (gl.processed, gl.distinct) = (c.processed, c.distinct);
+            gl.meter.end_step(now, STEP_MS, arrivals, in_system);
+        }
+        for (p, curve) in laws.curves.iter_mut().enumerate() {
+            let slowest = laws.groups.iter().map(|g| g.frontier[p]).min().unwrap_or(0);
+            curve.trim(slowest);
+        }
     }
 
     /// Runs whole steps until `until`.

@@ -1,6 +1,7 @@
 use super::group::GroupState;
 use super::params::Client;
 use super::sim::KafkaSim;
+use crate::engine::laws::LawsReadout;
 use crate::engine::Millis;
 use serde::Serialize;
 
@@ -33,7 +34,7 @@ pub struct PartitionSummary {
     pub end: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GroupSummary {
     pub group_id: String,
     pub client: Client,
@@ -58,6 +59,8 @@ pub struct GroupSummary {
     pub pauses: u64,
     /// Records not yet processed even once (log end minus the processed frontier).
     pub unprocessed: u64,
+    /// Little's law, throughput against goodput, amplification, oldest age (README, Live laws).
+    pub laws: LawsReadout,
 }
 
 impl GroupSummary {
@@ -81,6 +84,7 @@ impl GroupSummary {
             lost_to_retention: group.counters.lost,
             pauses: group.counters.pauses,
             unprocessed: group.cursors.iter().zip(logs).map(|(c, l)| l.end - c.frontier).sum(),
+            laws: sim.laws(index),
         }
     }
 }

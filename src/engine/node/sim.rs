@@ -2,6 +2,7 @@
 
 use super::export::{Event, Export, ExportState};
 use super::params::NodeParams;
+use crate::engine::laws::{FifoStream, LawsMeter, LawsReadout};
 use crate::engine::series::BoundedSeries;
 use crate::engine::{Millis, RateCredit, SimRng, MIB, STEP_MS};
 use serde::Serialize;
@@ -71,6 +72,10 @@ pub struct NodeSim {
     rss_series: BoundedSeries,
     recent_events: VecDeque<TimedEvent>,
     scratch_events: Vec<Event>,
+    /// The system for the laws: rows fetched from Postgres and not yet at the client, every export.
+    laws: LawsMeter,
+    /// Each export is FIFO on its own: fetched rows are its arrivals, delivered rows its departures.
+    law_streams: Vec<FifoStream>,
 }
 
 impl NodeSim {
@@ -91,6 +96,8 @@ impl NodeSim {
             rss_series: BoundedSeries::new(SERIES_CAPACITY, 50),
             recent_events: VecDeque::with_capacity(EVENT_LOG_CAPACITY),
             scratch_events: Vec::new(),
+            laws: LawsMeter::new(),
+            law_streams: (0..params.concurrent_exports).map(|_| FifoStream::new(STEP_MS)).collect(),
             params,
         };
         sim.measure_memory();
@@ -165,6 +172,33 @@ impl NodeSim {
         self.check_limits();
         self.heap_series.record(self.now, self.heap_bytes);
         self.rss_series.record(self.now, self.rss_bytes);
+        self.measure_laws();
+    }
+
+    /// Little's law and friends over rows fetched but not yet delivered (see README, Live laws).
+    /// Throughput is rows delivered; goodput is rows delivered by exports that have not died:
+    /// when the process dies, what its unfinished exports delivered stops counting.
+    pub fn laws(&self) -> LawsReadout {
+        let oldest = self.law_streams.iter().map(|s| s.oldest_age_ms(self.now)).max().unwrap_or(0);
+        self.laws.readout(oldest)
+    }
+
+    fn measure_laws(&mut self) {
+        let (mut arrivals, mut in_system) = (0, 0);
+        for (export, stream) in self.exports.iter().zip(&mut self.law_streams) {
+            let c = &export.counters;
+            let (arrived, departed, sojourn) = stream.advance(self.now, c.rows_fetched, c.rows_delivered);
+            arrivals += arrived;
+            in_system += c.rows_fetched - c.rows_delivered;
+            self.laws.depart(departed, sojourn);
+            self.laws.attempt(departed);
+            self.laws.good(departed);
+        }
+        self.laws.end_step(self.now, STEP_MS, arrivals, in_system);
+        if self.death.is_some() {
+            let lost = self.exports.iter().filter(|e| e.completed_at_ms.is_none()).map(|e| e.counters.rows_delivered).sum();
+            self.laws.retract_good(lost);
+        }
     }
 
     /// Runs whole steps until `until` (or the end).

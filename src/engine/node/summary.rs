@@ -1,5 +1,6 @@
 use super::export::ExportState;
 use super::sim::{Death, NodeSim};
+use crate::engine::laws::LawsReadout;
 use crate::engine::Millis;
 use serde::Serialize;
 
@@ -24,6 +25,8 @@ pub struct NodeSummary {
     pub app_write_false: u64,
     pub drains: u64,
     pub export_states: Vec<ExportState>,
+    /// Little's law, throughput against goodput, amplification, oldest age (README, Live laws).
+    pub laws: LawsReadout,
 }
 
 impl NodeSummary {
@@ -45,6 +48,7 @@ impl NodeSummary {
             app_write_false: sum(|c| c.app_write_false),
             drains: sum(|c| c.drains),
             export_states: sim.exports().iter().map(|e| e.state).collect(),
+            laws: sim.laws(),
         }
     }
 }

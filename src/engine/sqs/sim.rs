@@ -16,6 +16,7 @@
 //! 10. metrics are recorded.
 
 use super::params::{SqsParams, INITIAL_POLLER_BATCHES, LEGACY_SCALE_UP_PER_MINUTE, SCALE_UP_PER_MINUTE};
+use crate::engine::laws::{LawsMeter, LawsReadout};
 use crate::engine::series::BoundedSeries;
 use crate::engine::{Millis, SimRng};
 use serde::Serialize;
@@ -228,6 +229,10 @@ pub struct SqsSim {
     activity: StepActivity,
     series: Series,
     events: VecDeque<TimedEvent>,
+    /// Live laws over the messages sent and not yet completed, dead-lettered or expired.
+    laws: LawsMeter,
+    /// `counters.sent` when the laws last looked.
+    laws_sent: u64,
 }
 
 impl SqsSim {
@@ -256,6 +261,8 @@ impl SqsSim {
             activity: StepActivity::default(),
             series: Series::new(),
             events: VecDeque::with_capacity(EVENT_LOG_CAPACITY),
+            laws: LawsMeter::new(),
+            laws_sent: 0,
             params,
         };
         let initial = sim.params.arrivals.initial_messages;
@@ -325,6 +332,12 @@ impl SqsSim {
         self.visible.keys().next().map_or(0, |m| self.now - m.arrived_at)
     }
 
+    /// Little's law over visible + in-flight messages, invocation message-attempts against
+    /// messages completed, and the age of the oldest visible message (README, Live laws).
+    pub fn laws(&self) -> LawsReadout {
+        self.laws.readout(self.age_of_oldest_ms())
+    }
+
     /// Recounts visible and in-flight messages from the cohorts (for tests of the counters).
     pub fn recount(&self) -> (u64, u64) {
         let visible = self.visible.values().sum();
@@ -375,6 +388,9 @@ impl SqsSim {
         self.poll();
         self.measure();
         self.log_activity();
+        let arrived = self.counters.sent - self.laws_sent;
+        self.laws_sent = self.counters.sent;
+        self.laws.end_step(now, STEP_MS, arrived, self.visible_count + self.in_flight_count);
     }
 
     fn apply_timeout_change(&mut self) {
@@ -415,9 +431,11 @@ impl SqsSim {
             if entry.key().arrived_at + retention > self.now {
                 break;
             }
+            let arrived_at = entry.key().arrived_at;
             let count = entry.remove();
             self.visible_count -= count;
             self.counters.expired += count;
+            self.laws.depart(count, u128::from(count) * u128::from(self.now - arrived_at));
         }
     }
 
@@ -429,6 +447,7 @@ impl SqsSim {
             if max.is_some_and(|max| u64::from(msg.receives) >= max) {
                 self.counters.dlq += count;
                 self.activity.to_dlq += count;
+                self.laws.depart(count, u128::from(count) * u128::from(self.now - msg.arrived_at));
             } else {
                 *self.visible.entry(msg).or_insert(0) += count;
                 self.visible_count += count;
@@ -440,6 +459,8 @@ impl SqsSim {
         for &(msg, count) in messages {
             self.in_flight_count -= count;
             self.counters.completed += count;
+            self.laws.depart(count, u128::from(count) * u128::from(self.now - msg.arrived_at));
+            self.laws.good(count);
             if msg.handled {
                 self.counters.processed_more_than_once += count;
             }
@@ -504,6 +525,7 @@ impl SqsSim {
     }
 
     fn end(&mut self, batch: &mut Batch, outcome: Outcome) {
+        self.laws.attempt(batch.len());
         if outcome != Outcome::Success && !(outcome == Outcome::Poison && self.reports_item_failures()) {
             self.counters.handler_errors += 1;
             self.activity.errors += 1;

@@ -1,5 +1,6 @@
 use super::sim::SqsSim;
 use super::validate::warnings;
+use crate::engine::laws::LawsReadout;
 use crate::engine::Millis;
 use serde::Serialize;
 
@@ -38,6 +39,8 @@ pub struct SqsSummary {
     pub max_connection_wait_ms: Millis,
     pub last_completed_at_ms: Option<Millis>,
     pub warnings: Vec<String>,
+    /// Little's law, throughput against goodput, amplification, oldest age (README, Live laws).
+    pub laws: LawsReadout,
 }
 
 impl SqsSummary {
@@ -71,6 +74,7 @@ impl SqsSummary {
             max_age_of_oldest_ms: c.max_age_of_oldest_ms,
             max_connection_wait_ms: c.max_connection_wait_ms,
             last_completed_at_ms: c.last_completed_at_ms,
+            laws: sim.laws(),
             warnings: warnings(sim.params()).into_iter().map(|w| format!("{}: {}", w.field, w.message)).collect(),
         }
     }

@@ -13,6 +13,7 @@ use crate::engine::kafka::{EventSource, GroupEvent, KafkaSim, STEP_MS};
 use crate::format;
 use crate::ui::hooks::use_animation_frame;
 use crate::ui::link;
+use crate::ui::widgets::laws::LawsPanel;
 use crate::ui::widgets::link_bar::LinkBar;
 use crate::ui::widgets::positions::use_percent_positions;
 use crate::engine::kafka::twin as twin_policy;
@@ -154,6 +155,13 @@ pub fn KafkaWidget() -> Html {
                 <CodePanel state={view.clone()} />
             </div>
             <Members state={view.clone()} />
+            <div class="two-up">
+                { for view.sim.params().groups.iter().enumerate().map(|(index, group)| html! {
+                    <LawsPanel laws={view.sim.laws(index)} testid={format!("kafka-laws-{index}")}
+                        title={format!("Live laws: group {}", group.group_id)}
+                        system={format!("The system: records appended to the topic and not yet processed (or lost to retention) by {}; each partition is first in, first out. Throughput: records processed, repeats included. Goodput: distinct records processed.", group.group_id)} />
+                }) }
+            </div>
             <Controls state={view.clone()} dispatch={dispatch.clone()} />
         </div>
     }

@@ -10,6 +10,7 @@ pub mod state;
 use crate::engine::node::Mode;
 use crate::ui::hooks::use_animation_frame;
 use crate::ui::link;
+use crate::ui::widgets::laws::LawsPanel;
 use crate::ui::widgets::link_bar::LinkBar;
 use crate::engine::node::twin as twin_policy;
 use crate::ui::widgets::timeline_bar::TimelineBar;
@@ -110,6 +111,9 @@ pub fn NodeWidget() -> Html {
                 <CodePanel ..CodePanelProps::of(&view.sim) />
             </div>
             { exports_table(&view.sim) }
+            <LawsPanel laws={view.sim.laws()} testid="node-laws" title="Live laws: the export pipeline"
+                system="The system: rows fetched from Postgres and not yet received by a client, all exports together (each export is first in, first out). Throughput: rows delivered to clients. Goodput: rows delivered by exports that did not die (if the process dies, its unfinished exports count for nothing)."
+                attempts_note="1.00 by construction: every row is sent once, nothing retries" />
             <Controls state={view.clone()} dispatch={dispatch.clone()} />
         </div>
     }

@@ -12,6 +12,7 @@ use crate::engine::sqs::{warnings, STEP_MS};
 use crate::format;
 use crate::ui::hooks::use_animation_frame;
 use crate::ui::link;
+use crate::ui::widgets::laws::LawsPanel;
 use crate::ui::widgets::link_bar::LinkBar;
 use crate::engine::sqs::twin as twin_policy;
 use crate::ui::widgets::timeline_bar::TimelineBar;
@@ -182,6 +183,8 @@ pub fn SqsWidget() -> Html {
             <Warnings state={view.clone()} />
             <RaiseTimeout state={view.clone()} />
             <Metrics state={view.clone()} />
+            <LawsPanel laws={sim.laws()} testid="sqs-laws" title="Live laws: the queue and the function"
+                system="The system: messages sent and not yet completed, dead-lettered or expired (visible + in flight). Throughput: messages handed to invocations, failed and repeated ones included. Goodput: messages completed. The oldest is over visible messages, as AWS's ApproximateAgeOfOldestMessage is." />
             <div class="sqs-stage">
                 <QueueView state={view.clone()} />
                 <LambdaSlots state={view.clone()} />
