@@ -72,6 +72,31 @@ fn same_seed_same_run_and_the_seed_matters() {
 }
 
 #[test]
+fn the_consumer_policy_does_not_change_the_arrivals() {
+    // Arrivals and service draw from separate streams of the one seed: capping the consumer
+    // changes how many jitter draws it makes, and must not change what arrives.
+    let mut params = preset_params("article-campaign");
+    params.arrivals.poison_percent = 3;
+    let mut capped_params = params.clone();
+    capped_params.event_source_mapping.scaling_config = ScalingConfig { maximum_concurrency: Some(50) };
+    let (mut uncapped, mut capped) = (sim(params, 11), sim(capped_params, 11));
+    let arrived = |s: &SqsSim| (s.counters().sent, s.counters().poison_sent);
+    let mut steps_with_poison = 0;
+    while uncapped.now() < 3_600_000 {
+        let before = arrived(&uncapped);
+        uncapped.step();
+        capped.step();
+        assert_eq!(arrived(&uncapped), arrived(&capped), "at {} ms", uncapped.now());
+        steps_with_poison += u64::from(arrived(&uncapped).1 > before.1);
+    }
+    // The two consumers really did differ (the capped one never reached the pool's limit)…
+    assert!(uncapped.counters().connections_refused > 0);
+    assert_eq!(capped.counters().connections_refused, 0);
+    // …and the poison share was drawn many times (3 % of 0.83 messages a step off-peak).
+    assert!(steps_with_poison > 100, "{steps_with_poison}");
+}
+
+#[test]
 fn results_do_not_depend_on_how_the_caller_slices_time() {
     let params = preset_params("l5-sqs-burst");
     let mut whole = sim(params.clone(), 3);

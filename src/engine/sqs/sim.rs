@@ -28,6 +28,10 @@ pub const STEP_MS: Millis = 100;
 /// A throttled invoke is retried after this long (Lambda backs off; the exact schedule is not public).
 pub const THROTTLE_RETRY_MS: Millis = 1_000;
 
+/// Fixed odd constants mixed into the seed, one per random stream.
+const ARRIVALS_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
+const SERVICE_STREAM: u64 = 0xD1B5_4A32_D192_ED03;
+
 const EVENT_LOG_CAPACITY: usize = 32;
 const SERIES_CAPACITY: usize = 400;
 const SERIES_INTERVAL_MS: Millis = 1_000;
@@ -144,6 +148,8 @@ pub struct TimedEvent {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Counters {
     pub sent: u64,
+    /// Of `sent`, the poison messages.
+    pub poison_sent: u64,
     pub completed: u64,
     pub dlq: u64,
     pub expired: u64,
@@ -201,7 +207,11 @@ impl Series {
 #[derive(Clone, Debug)]
 pub struct SqsSim {
     params: SqsParams,
-    rng: SimRng,
+    /// Draws for what arrives (the poison share of each arrival), apart from `service_rng`, so
+    /// that two consumer configurations with the same seed see exactly the same traffic.
+    arrivals_rng: SimRng,
+    /// Draws for how the consumer behaves: duration jitter, jittered retry backoff.
+    service_rng: SimRng,
     now: Millis,
     /// The function's current `Timeout` in seconds (changes when it is raised).
     timeout_s: u64,
@@ -234,7 +244,8 @@ impl SqsSim {
     /// Builds the system. `params` must have passed validation.
     pub fn new(params: SqsParams, seed: u64) -> Self {
         let mut sim = Self {
-            rng: SimRng::new(seed),
+            arrivals_rng: SimRng::new(seed ^ ARRIVALS_STREAM),
+            service_rng: SimRng::new(seed ^ SERVICE_STREAM),
             now: 0,
             timeout_s: params.function.timeout,
             timeout_change_applied: false,
@@ -396,7 +407,7 @@ impl SqsSim {
         }
         let share = count * self.params.arrivals.poison_percent;
         let mut poison = share / 100;
-        if share % 100 > 0 && self.rng.between(0, 99) < share % 100 {
+        if share % 100 > 0 && self.arrivals_rng.between(0, 99) < share % 100 {
             poison += 1;
         }
         let healthy = count - poison;
@@ -407,6 +418,7 @@ impl SqsSim {
         }
         self.visible_count += count;
         self.counters.sent += count;
+        self.counters.poison_sent += poison;
     }
 
     fn expire_retention(&mut self) {
@@ -748,7 +760,7 @@ impl SqsSim {
         let f = &self.params.function;
         let base = batch.len() * f.handler_ms_per_message;
         let spread = f.jitter_percent;
-        let factor = if spread > 0 { 100 - spread + self.rng.between(0, 2 * spread) } else { 100 };
+        let factor = if spread > 0 { 100 - spread + self.service_rng.between(0, 2 * spread) } else { 100 };
         let duration = (base * factor / 100).max(1);
         let finish = self.now + duration;
         let (ends_at, outcome) = if finish > batch.deadline {
