@@ -5,7 +5,7 @@ use crate::engine::Millis;
 use crate::permalink;
 use crate::ui::frame;
 use crate::ui::widgets::narration::Narration;
-use crate::engine::sqs::{validate, RedrivePolicy, ScalingConfig, Spike, SqsParams, SqsSim, FunctionResponseType, RANGES, STEP_MS};
+use crate::engine::sqs::{validate, RedrivePolicy, RetryPolicy, ScalingConfig, Spike, SqsParams, SqsSim, FunctionResponseType, RANGES, STEP_MS};
 use crate::scenario::{presets, System};
 use std::rc::Rc;
 use yew::Reducible;
@@ -41,8 +41,11 @@ pub enum Action {
     SetReportBatchItemFailures(bool),
     SetLegacyScaling(bool),
     SetRdsProxy(bool),
+    SetRetryPolicy(RetryPolicy),
     /// `UpdateFunctionConfiguration` while the run goes on: the mapping is not re-checked.
     RaiseTimeoutNow(u64),
+    /// The campaign stops now: arrivals are back to normal from the next step.
+    EndSpikeNow,
 }
 
 #[derive(Clone)]
@@ -249,6 +252,7 @@ impl Reducible for SqsPlayground {
             }),
             Action::SetLegacyScaling(on) => next.change(|p| p.event_source_mapping.legacy_scaling = on),
             Action::SetRdsProxy(on) => next.change(|p| p.database.rds_proxy = on),
+            Action::SetRetryPolicy(policy) => next.change(|p| p.database.retry_policy = policy),
             Action::RaiseTimeoutNow(timeout) => {
                 let timeout = timeout.clamp(1, 900);
                 // The running engine keeps going; the params record the change so Reset replays it.
@@ -256,6 +260,15 @@ impl Reducible for SqsPlayground {
                 next.params.function.timeout_change = next.sim.params().function.timeout_change.clone();
                 next.preset = "custom".into();
                 next.notice = None;
+            }
+            Action::EndSpikeNow => {
+                if next.sim.spike_in_progress() {
+                    // As with the Timeout: the engine goes on, the params record it for Reset and links.
+                    next.sim.end_spike_now();
+                    next.params.arrivals.spike = next.sim.params().arrivals.spike.clone();
+                    next.preset = "custom".into();
+                    next.notice = None;
+                }
             }
         }
         Rc::new(next)
