@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 mod common;
-use common::{bpsim, num, preset, run_preset};
+use common::{bpsim, num, preset, run, run_preset};
 
 
 fn assert_between(what: &str, value: f64, low: f64, high: f64) {
@@ -222,4 +222,65 @@ fn raising_the_timeout_after_the_mapping_exists_redelivers_running_messages() {
     assert!(num(&raised, "processed_more_than_once") > 0.0);
     assert_eq!(num(&never, "redelivered_while_running"), 0.0);
     assert!(warnings(&raised).iter().any(|w| w.starts_with("function.timeoutChange")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures that outlast their trigger: a retry storm after the campaign (issue 6)
+// ---------------------------------------------------------------------------------------------
+
+/// The metastable presets' campaign: 50,000/min from 60 s for 120 s.
+const CAMPAIGN_ENDS_MS: f64 = 180_000.0;
+
+#[test]
+fn metastable_retry_storm_is_still_overloaded_ten_minutes_after_the_campaign() {
+    // Cut the run at the campaign's end + 10 minutes.
+    let s = run_preset("metastable-retry-storm", |s| s["duration_ms"] = (CAMPAIGN_ENDS_MS as u64 + 600_000).into());
+    assert_eq!(num(&s, "spike_ended_at_ms"), CAMPAIGN_ENDS_MS);
+    assert!(s["recovered_at_ms"].is_null() && s["recovery_ms"].is_null(), "{s}");
+    assert!(num(&s, "visible") + num(&s, "in_flight") > 30_000.0, "{s}");
+    // The retries are the load: hundreds of thousands of attempts a minute, tens per message.
+    assert!(num(&s, "connection_attempts_per_message") > 20.0, "{s}");
+    assert_eq!(num(&s, "peak_connections"), 97.0);
+    assert_conserved(&s);
+}
+
+#[test]
+fn metastable_retry_storm_ends_only_when_the_dlq_has_swallowed_the_campaign() {
+    let s = run_preset("metastable-retry-storm", |_| {});
+    // It does end (maxReceiveCount 5 drains the queue into the DLQ), twenty minutes later.
+    assert_between("recovery (ms)", num(&s, "recovery_ms"), 900_000.0, 1_500_000.0);
+    assert!(num(&s, "dlq") > num(&s, "completed"), "most of the campaign is in the DLQ: {s}");
+    // Without a DLQ nothing ends it within the half hour.
+    let forever = run_preset("metastable-retry-storm", |s| s["params"]["queue"]["RedrivePolicy"] = Value::Null);
+    assert!(forever["recovery_ms"].is_null(), "{forever}");
+}
+
+#[test]
+fn a_concurrency_cap_below_the_pool_or_jittered_backoff_recovers_within_five_minutes() {
+    let capped = run_preset("metastable-capped", |_| {});
+    assert_eq!(num(&capped, "connections_refused"), 0.0);
+    assert_eq!(num(&capped, "dlq"), 0.0);
+    assert_between("capped recovery (ms)", num(&capped, "recovery_ms"), 0.0, 300_000.0);
+    assert_eq!(num(&capped, "recovered_at_ms"), CAMPAIGN_ENDS_MS + num(&capped, "recovery_ms"));
+    let jittered = run_preset("metastable-jittered", |_| {});
+    assert!(num(&jittered, "connections_refused") > 0.0, "it is refused, but retries rarely: {jittered}");
+    assert_eq!(num(&jittered, "dlq"), 0.0);
+    assert_between("jittered recovery (ms)", num(&jittered, "recovery_ms"), 0.0, 300_000.0);
+    assert!(num(&jittered, "connection_attempts_per_message") < 2.0, "{jittered}");
+}
+
+#[test]
+fn scenarios_written_before_retry_policies_still_run() {
+    // A link or file from before: connectRetries and retryBackoffMs only, doubling.
+    let mut scenario = preset("article-campaign");
+    let db = scenario["params"]["database"].as_object_mut().expect("database is an object");
+    for key in ["retryPolicy", "retryMaxBackoffMs", "connectCpuMicros", "vCpus"] {
+        db.remove(key);
+    }
+    assert_eq!(run(&scenario), run(&preset("article-campaign")));
+    let mut bad = preset("metastable-jittered");
+    bad["params"]["database"]["retryPolicy"] = "linear".into();
+    let out = bpsim(&["run", "-"], Some(&bad.to_string()));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("retryPolicy"), "{}", String::from_utf8_lossy(&out.stderr));
 }

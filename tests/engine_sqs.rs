@@ -5,7 +5,8 @@
 //! or the AWS / PostgreSQL rules as stated in semantics.md.
 
 use backpressure_playground::engine::sqs::{
-    validate, Arrivals, Database, EventSourceMapping, Function, FunctionResponseType, Queue, RedrivePolicy, ScalingConfig,
+    validate, Arrivals, Database, EventSourceMapping, Function, FunctionResponseType, Queue, RedrivePolicy, RetryPolicy,
+    ScalingConfig,
     Spike, SqsParams, SqsSim, SqsSummary, TimeoutChange, STEP_MS,
 };
 use backpressure_playground::engine::Millis;
@@ -72,6 +73,31 @@ fn same_seed_same_run_and_the_seed_matters() {
 }
 
 #[test]
+fn the_consumer_policy_does_not_change_the_arrivals() {
+    // Arrivals and service draw from separate streams of the one seed: capping the consumer
+    // changes how many jitter draws it makes, and must not change what arrives.
+    let mut params = preset_params("article-campaign");
+    params.arrivals.poison_percent = 3;
+    let mut capped_params = params.clone();
+    capped_params.event_source_mapping.scaling_config = ScalingConfig { maximum_concurrency: Some(50) };
+    let (mut uncapped, mut capped) = (sim(params, 11), sim(capped_params, 11));
+    let arrived = |s: &SqsSim| (s.counters().sent, s.counters().poison_sent);
+    let mut steps_with_poison = 0;
+    while uncapped.now() < 3_600_000 {
+        let before = arrived(&uncapped);
+        uncapped.step();
+        capped.step();
+        assert_eq!(arrived(&uncapped), arrived(&capped), "at {} ms", uncapped.now());
+        steps_with_poison += u64::from(arrived(&uncapped).1 > before.1);
+    }
+    // The two consumers really did differ (the capped one never reached the pool's limit)…
+    assert!(uncapped.counters().connections_refused > 0);
+    assert_eq!(capped.counters().connections_refused, 0);
+    // …and the poison share was drawn many times (3 % of 0.83 messages a step off-peak).
+    assert!(steps_with_poison > 100, "{steps_with_poison}");
+}
+
+#[test]
 fn results_do_not_depend_on_how_the_caller_slices_time() {
     let params = preset_params("l5-sqs-burst");
     let mut whole = sim(params.clone(), 3);
@@ -90,7 +116,7 @@ fn results_do_not_depend_on_how_the_caller_slices_time() {
 
 #[test]
 fn conservation_holds_at_every_step_in_every_preset() {
-    for name in ["normal-day", "article-campaign", "article-capped", "l2-reserved", "l2-max-concurrency", "l4-burst-connections", "l5-sqs-burst", "l5-rds-proxy", "timeout-raised-later"] {
+    for name in ["normal-day", "article-campaign", "article-capped", "l2-reserved", "l2-max-concurrency", "l4-burst-connections", "l5-sqs-burst", "l5-rds-proxy", "timeout-raised-later", "metastable-retry-storm", "metastable-capped", "metastable-jittered"] {
         let mut s = sim(preset_params(name), 1);
         run_checked(&mut s, 300_000, name);
     }
@@ -327,7 +353,7 @@ fn arb_params() -> impl Strategy<Value = SqsParams> {
         (1u64..=120, 1u64..=6, prop::option::of(1u64..=6)),
         (1u64..=40, 0u64..=2, prop::option::of(2u64..=200), any::<bool>(), any::<bool>()),
         (prop::option::of(0u64..=300), 1u64..=3_000, prop::option::of(10u64..=200)),
-        (5u64..=200, 0u64..=3, any::<bool>(), 0u64..=3, 1u64..=2_000),
+        (5u64..=200, 0u64..=3, any::<bool>(), 0u64..=3, 1u64..=2_000, 0usize..4, 0u64..=2_000),
     )
         .prop_map(|(arr, q, esm, f, db)| {
             let timeout = q.1 * 5;
@@ -365,6 +391,10 @@ fn arb_params() -> impl Strategy<Value = SqsParams> {
                 rds_proxy: db.2,
                 connect_retries: db.3,
                 retry_backoff_ms: db.4,
+                retry_policy: RetryPolicy::ALL[db.5],
+                retry_max_backoff_ms: db.4 * 8,
+                connect_cpu_micros: db.6,
+                v_cpus: 2,
             };
             p
         })
@@ -385,4 +415,109 @@ proptest! {
         }
         prop_assert_eq!(SqsSummary::of(&a), SqsSummary::of(&b));
     }
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Failures that outlast their trigger (issue 6)
+// ---------------------------------------------------------------------------------------------
+
+/// The campaign of the metastable presets ends at 180 s (60 s + 120 s).
+const CAMPAIGN_ENDS_MS: Millis = 180_000;
+
+#[test]
+fn immediate_retries_keep_the_overload_going_ten_minutes_after_the_campaign() {
+    let mut s = sim(preset_params("metastable-retry-storm"), 1);
+    s.run_until(CAMPAIGN_ENDS_MS);
+    assert_eq!(s.spike_ended_at(), Some(CAMPAIGN_ENDS_MS));
+    // Minute by minute for ten minutes after the traffic is back to 50 a minute: Postgres keeps
+    // refusing, the pool stays full, and the handlers finish fewer messages than even the normal
+    // traffic brings, so the backlog cannot shrink by work (only by the DLQ).
+    for minute in 1..=10 {
+        let before = *s.counters();
+        s.run_until(CAMPAIGN_ENDS_MS + minute * 60_000);
+        let c = s.counters();
+        let context = format!("minute {minute} after the campaign");
+        assert!(c.connections_refused - before.connections_refused > 100_000, "{context}: {c:?}");
+        assert!(c.completed - before.completed < 50, "{context}: {} completed", c.completed - before.completed);
+        assert_eq!(s.connections_in_use(), s.params().database.available(), "{context}");
+        assert!(s.visible() + s.in_flight() > 30_000, "{context}: backlog {}", s.visible() + s.in_flight());
+        assert_eq!(s.recovered_at(), None, "{context}");
+    }
+}
+
+#[test]
+fn the_storm_is_the_connection_churn_without_it_the_same_retries_recover() {
+    // The mechanism, isolated: free connection attempts leave the queries their CPU.
+    let mut params = preset_params("metastable-retry-storm");
+    params.database.connect_cpu_micros = 0;
+    let mut s = sim(params, 1);
+    s.run_until(CAMPAIGN_ENDS_MS + 300_000);
+    assert!(s.counters().connections_refused > 0);
+    assert!(s.recovery_ms().is_some_and(|ms| ms <= 300_000), "{:?}", s.recovery_ms());
+    // With the churn, Postgres's CPU goes to forking backends: 903 waiters × 10 attempts a second
+    // × 500 µs is more than 2 vCPUs have, so the queries get the 5 % floor.
+    let mut storm = sim(preset_params("metastable-retry-storm"), 1);
+    storm.run_until(CAMPAIGN_ENDS_MS + 60_000);
+    assert_eq!(storm.churn_cpu_permille(), 950);
+}
+
+#[test]
+fn a_cap_below_the_pool_or_jittered_backoff_recovers_within_five_minutes() {
+    for name in ["metastable-capped", "metastable-jittered"] {
+        let mut s = sim(preset_params(name), 1);
+        s.run_until(CAMPAIGN_ENDS_MS + 300_000);
+        let recovery = s.recovery_ms();
+        assert!(recovery.is_some_and(|ms| ms <= 300_000), "{name}: recovery {recovery:?}");
+        assert_eq!(s.counters().dlq, 0, "{name}");
+        assert!(s.visible() + s.in_flight() <= backpressure_playground::engine::sqs::RECOVERED_BACKLOG, "{name}");
+    }
+}
+
+#[test]
+fn ending_the_spike_by_hand_brings_back_the_normal_rate_at_the_next_step() {
+    let mut s = sim(preset_params("metastable-capped"), 1);
+    s.run_until(120_000);
+    assert!(s.spike_in_progress());
+    assert_eq!(s.spike_ended_at(), None);
+    s.end_spike_now();
+    assert_eq!(s.spike_ended_at(), Some(120_000));
+    assert!(!s.spike_in_progress());
+    // Recorded in whole seconds for a replay: 120 s − the 60 s start.
+    assert_eq!(s.params().arrivals.spike.as_ref().map(|spike| spike.duration_seconds), Some(60));
+    // 50 a minute is 5 every 6 s: a minute of steps brings exactly 50, not 50,000.
+    let sent = s.counters().sent;
+    s.run_until(180_000);
+    assert_eq!(s.counters().sent - sent, 50);
+    // A second press changes nothing.
+    s.end_spike_now();
+    assert_eq!(s.spike_ended_at(), Some(120_000));
+    s.run_until(600_000);
+    // Recovery is measured from the hand-made end.
+    assert_eq!(s.recovery_ms(), s.recovered_at().map(|at| at - 120_000));
+    assert!(s.recovery_ms().is_some());
+}
+
+#[test]
+fn recovery_waits_for_a_quiet_minute_after_the_last_refusal() {
+    let mut s = sim(preset_params("metastable-jittered"), 1);
+    s.run_until(1_200_000);
+    let (recovered, last_refusal) = (s.recovered_at().expect("recovers"), s.counters().last_refusal_at_ms.expect("refused"));
+    assert!(recovered >= last_refusal + backpressure_playground::engine::sqs::RECOVERED_QUIET_MS);
+    assert!(recovered > CAMPAIGN_ENDS_MS);
+}
+
+#[test]
+fn every_attempt_counts_first_tries_and_retries() {
+    // Without refusals each invocation makes exactly one attempt; with immediate retries until the
+    // Timeout, the attempts per message run into the tens by 10 min.
+    let mut capped = sim(preset_params("metastable-capped"), 1);
+    capped.run_until(600_000);
+    assert_eq!(capped.counters().connection_attempts, capped.counters().invocations);
+    let mut storm = sim(preset_params("metastable-retry-storm"), 1);
+    storm.run_until(600_000);
+    let c = storm.counters();
+    // An invocation gets a connection at most once: the rest of its attempts were refused.
+    assert!(c.connection_attempts - c.connections_refused <= c.invocations, "{c:?}");
+    assert!(c.connection_attempts > 20 * c.sent, "{c:?}");
 }

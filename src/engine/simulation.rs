@@ -87,6 +87,8 @@ impl Intervene for KafkaSim {
 pub enum SqsIntervention {
     /// `UpdateFunctionConfiguration` with a new `Timeout` (seconds), the mapping not re-checked.
     RaiseTimeout(u64),
+    /// The campaign is over: arrivals back to the normal rate from the next step.
+    EndSpike,
 }
 
 impl Intervene for SqsSim {
@@ -94,6 +96,7 @@ impl Intervene for SqsSim {
     fn intervene(&mut self, intervention: &SqsIntervention) {
         match *intervention {
             SqsIntervention::RaiseTimeout(seconds) => self.change_timeout_now(seconds),
+            SqsIntervention::EndSpike => self.end_spike_now(),
         }
     }
 }

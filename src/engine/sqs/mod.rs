@@ -8,10 +8,13 @@ pub mod twin;
 pub mod validate;
 
 pub use params::{
-    Account, Arrivals, Database, EventSourceMapping, Function, FunctionResponseType, Queue, RedrivePolicy, ScalingConfig,
+    Account, Arrivals, Database, EventSourceMapping, Function, FunctionResponseType, Queue, RedrivePolicy, RetryPolicy, ScalingConfig,
     Spike, SqsParams, TimeoutChange, INITIAL_POLLER_BATCHES, LEGACY_SCALE_UP_PER_MINUTE, MAX_POLLER_BATCHES,
     SCALE_UP_PER_MINUTE,
 };
-pub use sim::{Batch, Counters, Msg, Outcome, Phase, Series, SqsEvent, SqsSim, StepActivity, TimedEvent, STEP_MS, THROTTLE_RETRY_MS};
+pub use sim::{
+    Batch, Counters, Msg, Outcome, Phase, Series, SqsEvent, SqsSim, StepActivity, TimedEvent, RECOVERED_BACKLOG, RECOVERED_QUIET_MS, STEP_MS,
+    THROTTLE_RETRY_MS,
+};
 pub use summary::SqsSummary;
 pub use validate::{validate, warnings, ParamError, Warning, RANGES};

@@ -3,6 +3,7 @@
 //! AWS settings keep AWS's PascalCase; Postgres settings keep their snake_case; settings of the
 //! model itself (arrivals, handler time) are camelCase.
 
+use crate::engine::{Millis, SimRng};
 use serde::{Deserialize, Serialize};
 
 /// Messages arriving: a steady rate, an optional campaign spike, an optional share of poison.
@@ -159,6 +160,47 @@ impl Default for Account {
     }
 }
 
+/// How the handler waits between attempts at a refused connection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RetryPolicy {
+    /// Again at once: the next step.
+    Immediate,
+    /// Every `retryBackoffMs`.
+    Fixed,
+    /// `retryBackoffMs`, doubling each time, at most `retryMaxBackoffMs`.
+    #[default]
+    Exponential,
+    /// "Full jitter": a uniform draw in 0..=the exponential delay.
+    ExponentialJitter,
+}
+
+impl RetryPolicy {
+    pub const ALL: [RetryPolicy; 4] =
+        [RetryPolicy::Immediate, RetryPolicy::Fixed, RetryPolicy::Exponential, RetryPolicy::ExponentialJitter];
+
+    /// The name in the scenario format.
+    pub fn name(self) -> &'static str {
+        match self {
+            RetryPolicy::Immediate => "immediate",
+            RetryPolicy::Fixed => "fixed",
+            RetryPolicy::Exponential => "exponential",
+            RetryPolicy::ExponentialJitter => "exponential-jitter",
+        }
+    }
+
+    /// The wait before retry number `retry` (0 for the first retry), in ms.
+    pub fn delay_ms(self, retry: u32, base_ms: Millis, max_ms: Millis, rng: &mut SimRng) -> Millis {
+        let doubled = || base_ms.saturating_mul(1u64 << retry.min(40)).min(max_ms);
+        match self {
+            RetryPolicy::Immediate => 0,
+            RetryPolicy::Fixed => base_ms,
+            RetryPolicy::Exponential => doubled(),
+            RetryPolicy::ExponentialJitter => rng.between(0, doubled()),
+        }
+    }
+}
+
 /// The PostgreSQL server behind the handler, and how the handler connects.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -173,14 +215,36 @@ pub struct Database {
     /// How many times the handler retries a refused connection before throwing.
     #[serde(rename = "connectRetries")]
     pub connect_retries: u64,
-    /// First wait before a retry; each further retry waits twice as long.
+    #[serde(rename = "retryPolicy")]
+    pub retry_policy: RetryPolicy,
+    /// The fixed wait, or the first exponential one.
     #[serde(rename = "retryBackoffMs")]
     pub retry_backoff_ms: u64,
+    /// The longest exponential wait.
+    #[serde(rename = "retryMaxBackoffMs")]
+    pub retry_max_backoff_ms: u64,
+    /// Server CPU each connection attempt costs, refused ones included (a backend is forked,
+    /// reads the startup packet, answers or refuses, exits). 0 leaves connection churn free.
+    #[serde(rename = "connectCpuMicros")]
+    pub connect_cpu_micros: u64,
+    /// The server's CPUs, which connection churn takes from the handlers' queries.
+    #[serde(rename = "vCpus")]
+    pub v_cpus: u64,
 }
 
 impl Default for Database {
     fn default() -> Self {
-        Self { max_connections: 100, superuser_reserved_connections: 3, rds_proxy: false, connect_retries: 0, retry_backoff_ms: 1_000 }
+        Self {
+            max_connections: 100,
+            superuser_reserved_connections: 3,
+            rds_proxy: false,
+            connect_retries: 0,
+            retry_policy: RetryPolicy::Exponential,
+            retry_backoff_ms: 1_000,
+            retry_max_backoff_ms: 60_000,
+            connect_cpu_micros: 0,
+            v_cpus: 2,
+        }
     }
 }
 
@@ -188,6 +252,11 @@ impl Database {
     /// Connections ordinary clients (the Lambda handlers) can hold.
     pub fn available(&self) -> u64 {
         self.max_connections.saturating_sub(self.superuser_reserved_connections)
+    }
+
+    /// The wait before retry number `retry` (0 for the first) under this database's policy.
+    pub fn retry_delay_ms(&self, retry: u32, rng: &mut SimRng) -> Millis {
+        self.retry_policy.delay_ms(retry, self.retry_backoff_ms, self.retry_max_backoff_ms, rng)
     }
 }
 
@@ -213,14 +282,12 @@ impl SqsParams {
         self.event_source_mapping.scaling_config.maximum_concurrency.unwrap_or(MAX_POLLER_BATCHES).min(MAX_POLLER_BATCHES)
     }
 
-    /// Arrival rate at `at_ms`, in messages per minute.
-    pub fn messages_per_minute_at(&self, at_ms: u64) -> u64 {
-        match &self.arrivals.spike {
-            Some(s) if at_ms >= s.start_seconds * 1000 && at_ms < (s.start_seconds + s.duration_seconds) * 1000 => {
-                s.messages_per_minute
-            }
-            _ => self.arrivals.messages_per_minute,
-        }
+}
+
+impl Spike {
+    /// When the campaign's schedule ends it, in ms.
+    pub fn scheduled_end_ms(&self) -> Millis {
+        (self.start_seconds + self.duration_seconds) * 1000
     }
 }
 
@@ -231,3 +298,47 @@ pub const INITIAL_POLLER_BATCHES: u64 = 5;
 /// Scale-up per minute while messages wait: 300 today, 60 before November 2023.
 pub const SCALE_UP_PER_MINUTE: u64 = 300;
 pub const LEGACY_SCALE_UP_PER_MINUTE: u64 = 60;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delays(policy: RetryPolicy, rng: &mut SimRng) -> Vec<Millis> {
+        (0..8).map(|retry| policy.delay_ms(retry, 100, 2_000, rng)).collect()
+    }
+
+    #[test]
+    fn each_retry_policy_waits_as_documented() {
+        let mut rng = SimRng::new(1);
+        assert_eq!(delays(RetryPolicy::Immediate, &mut rng), vec![0; 8]);
+        assert_eq!(delays(RetryPolicy::Fixed, &mut rng), vec![100; 8]);
+        // Doubling from retryBackoffMs, held at retryMaxBackoffMs.
+        assert_eq!(delays(RetryPolicy::Exponential, &mut rng), vec![100, 200, 400, 800, 1_600, 2_000, 2_000, 2_000]);
+        // A huge retry number neither overflows nor passes the cap.
+        assert_eq!(RetryPolicy::Exponential.delay_ms(u32::MAX, 60_000, 900_000, &mut rng), 900_000);
+    }
+
+    #[test]
+    fn full_jitter_draws_uniformly_below_the_exponential_delay() {
+        let mut rng = SimRng::new(7);
+        for (retry, ceiling) in [(0u32, 100u64), (3, 800), (10, 2_000)] {
+            let draws: Vec<Millis> =
+                (0..4_000).map(|_| RetryPolicy::ExponentialJitter.delay_ms(retry, 100, 2_000, &mut rng)).collect();
+            assert!(draws.iter().all(|&d| d <= ceiling), "retry {retry}: a draw above {ceiling}");
+            let mean = draws.iter().sum::<u64>() as f64 / draws.len() as f64;
+            // Uniform in 0..=ceiling: the mean is half the ceiling, and both ends are reached.
+            assert!((mean - ceiling as f64 / 2.0).abs() < ceiling as f64 * 0.03, "retry {retry}: mean {mean}");
+            assert!(draws.iter().any(|&d| d < ceiling / 20) && draws.iter().any(|&d| d > ceiling - ceiling / 20));
+        }
+    }
+
+    #[test]
+    fn retry_policies_keep_their_json_names_and_old_scenarios_parse() {
+        for policy in RetryPolicy::ALL {
+            assert_eq!(serde_json::to_value(policy).unwrap(), serde_json::Value::from(policy.name()));
+        }
+        let old: Database = serde_json::from_str(r#"{ "connectRetries": 3, "retryBackoffMs": 1000 }"#).unwrap();
+        assert_eq!(old.retry_policy, RetryPolicy::Exponential);
+        assert_eq!(old.connect_cpu_micros, 0);
+    }
+}

@@ -15,7 +15,7 @@
 //! 9. free pollers receive batches (oldest messages first) and invoke the function;
 //! 10. metrics are recorded.
 
-use super::params::{SqsParams, INITIAL_POLLER_BATCHES, LEGACY_SCALE_UP_PER_MINUTE, SCALE_UP_PER_MINUTE};
+use super::params::{Spike, SqsParams, INITIAL_POLLER_BATCHES, LEGACY_SCALE_UP_PER_MINUTE, SCALE_UP_PER_MINUTE};
 use crate::engine::laws::{LawsMeter, LawsReadout};
 use crate::engine::series::BoundedSeries;
 use crate::engine::{Millis, SimRng};
@@ -28,6 +28,21 @@ use std::collections::{BTreeMap, VecDeque};
 pub const STEP_MS: Millis = 100;
 /// A throttled invoke is retried after this long (Lambda backs off; the exact schedule is not public).
 pub const THROTTLE_RETRY_MS: Millis = 1_000;
+
+/// Fixed odd constants mixed into the seed, one per random stream.
+const ARRIVALS_STREAM: u64 = 0x9E37_79B9_7F4A_7C15;
+const SERVICE_STREAM: u64 = 0xD1B5_4A32_D192_ED03;
+
+/// The system counts as recovered once at most this many messages are left (visible or in
+/// flight): two minutes of the normal 50 a minute…
+pub const RECOVERED_BACKLOG: u64 = 100;
+/// …and Postgres has refused no connection for this long.
+pub const RECOVERED_QUIET_MS: Millis = 60_000;
+/// Connection churn is measured over the last second.
+const CHURN_WINDOW_STEPS: usize = (1_000 / STEP_MS) as usize;
+/// Churn never takes more than this share (‰) of the server's CPU from the queries: the
+/// scheduler still runs them, 20× slower at worst.
+const MAX_CHURN_PERMILLE: u64 = 950;
 
 const EVENT_LOG_CAPACITY: usize = 32;
 const SERIES_CAPACITY: usize = 400;
@@ -118,6 +133,8 @@ pub enum SqsEvent {
     RedeliveredWhileRunning { count: u64 },
     MovedToDlq { count: u64 },
     TimeoutRaised { timeout_s: u64 },
+    SpikeEnded,
+    Recovered { after_ms: Millis },
 }
 
 impl SqsEvent {
@@ -131,6 +148,12 @@ impl SqsEvent {
             }
             SqsEvent::MovedToDlq { count } => format!("{count} message(s) moved to the dead-letter queue"),
             SqsEvent::TimeoutRaised { timeout_s } => format!("function Timeout raised to {timeout_s} s (the mapping is not re-checked)"),
+            SqsEvent::SpikeEnded => "the campaign ends: arrivals are back to the normal rate".to_string(),
+            SqsEvent::Recovered { after_ms } => format!(
+                "recovered {} s after the campaign: at most {RECOVERED_BACKLOG} messages left and no refusal for {} s",
+                after_ms / 1000,
+                RECOVERED_QUIET_MS / 1000
+            ),
         }
     }
 }
@@ -145,6 +168,8 @@ pub struct TimedEvent {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Counters {
     pub sent: u64,
+    /// Of `sent`, the poison messages.
+    pub poison_sent: u64,
     pub completed: u64,
     pub dlq: u64,
     pub expired: u64,
@@ -158,6 +183,9 @@ pub struct Counters {
     pub redelivered_while_running: u64,
     pub peak_concurrency: u64,
     pub peak_concurrency_at_ms: Millis,
+    /// Every time a handler asked for a connection: first attempts and retries.
+    pub connection_attempts: u64,
+    pub last_refusal_at_ms: Option<Millis>,
     /// Invocations without a connection at the moment concurrency peaked.
     pub refused_at_peak: u64,
     pub peak_connections: u64,
@@ -202,11 +230,18 @@ impl Series {
 #[derive(Clone, Debug)]
 pub struct SqsSim {
     params: SqsParams,
-    rng: SimRng,
+    /// Draws for what arrives (the poison share of each arrival), apart from `service_rng`, so
+    /// that two consumer configurations with the same seed see exactly the same traffic.
+    arrivals_rng: SimRng,
+    /// Draws for how the consumer behaves: duration jitter, jittered retry backoff.
+    service_rng: SimRng,
     now: Millis,
     /// The function's current `Timeout` in seconds (changes when it is raised).
     timeout_s: u64,
     timeout_change_applied: bool,
+    /// When the campaign spike stops: its schedule, or earlier if ended by hand.
+    spike_ends_at: Option<Millis>,
+    recovered_at: Option<Millis>,
     visible: BTreeMap<Msg, u64>,
     visible_count: u64,
     /// Messages of failed invocations, waiting out their visibility timeout: (visible_at, msg).
@@ -218,6 +253,9 @@ pub struct SqsSim {
     running: u64,
     connections: u64,
     proxy_queue: u64,
+    /// Connection attempts that reached Postgres in each of the last steps (oldest first).
+    recent_attempts: VecDeque<u64>,
+    attempts_this_step: u64,
     /// Concurrent batches the mapping allows now.
     poller_batches: u64,
     scale_credit: u64,
@@ -239,10 +277,13 @@ impl SqsSim {
     /// Builds the system. `params` must have passed validation.
     pub fn new(params: SqsParams, seed: u64) -> Self {
         let mut sim = Self {
-            rng: SimRng::new(seed),
+            arrivals_rng: SimRng::new(seed ^ ARRIVALS_STREAM),
+            service_rng: SimRng::new(seed ^ SERVICE_STREAM),
             now: 0,
             timeout_s: params.function.timeout,
             timeout_change_applied: false,
+            spike_ends_at: params.arrivals.spike.as_ref().map(Spike::scheduled_end_ms),
+            recovered_at: None,
             visible: BTreeMap::new(),
             visible_count: 0,
             waiting: BTreeMap::new(),
@@ -252,6 +293,8 @@ impl SqsSim {
             running: 0,
             connections: 0,
             proxy_queue: 0,
+            recent_attempts: VecDeque::with_capacity(CHURN_WINDOW_STEPS),
+            attempts_this_step: 0,
             poller_batches: INITIAL_POLLER_BATCHES.min(params.mapping_concurrency_cap()),
             scale_credit: 0,
             arrival_credit: 0,
@@ -346,12 +389,37 @@ impl SqsSim {
         (visible, waiting + active)
     }
 
+    /// When the campaign spike ended (by its schedule or by hand); `None` before then.
+    pub fn spike_ended_at(&self) -> Option<Millis> {
+        self.spike_ends_at.filter(|&end| end <= self.now)
+    }
+    /// The first moment after the spike ended with at most [`RECOVERED_BACKLOG`] messages left
+    /// (visible or in flight) and no connection refused for [`RECOVERED_QUIET_MS`].
+    pub fn recovered_at(&self) -> Option<Millis> {
+        self.recovered_at
+    }
+    /// How long recovery took after the spike ended.
+    pub fn recovery_ms(&self) -> Option<Millis> {
+        Some(self.recovered_at? - self.spike_ended_at()?)
+    }
+    /// The share (‰) of Postgres's CPU that connection attempts took over the last second.
+    pub fn churn_cpu_permille(&self) -> u64 {
+        let attempts: u64 = self.recent_attempts.iter().sum();
+        let db = &self.params.database;
+        let busy_micros_per_second = attempts * db.connect_cpu_micros;
+        (busy_micros_per_second / (db.v_cpus * 1_000)).min(MAX_CHURN_PERMILLE)
+    }
+    /// Whether the campaign is on now.
+    pub fn spike_in_progress(&self) -> bool {
+        self.params.arrivals.spike.as_ref().is_some_and(|s| s.start_seconds * 1000 <= self.now)
+            && self.spike_ends_at.is_some_and(|end| self.now < end)
+    }
+
     /// Messages that can still change state or arrive.
     pub fn is_finished(&self) -> bool {
-        let more_arrivals = self.params.arrivals.messages_per_minute > 0
-            || self.params.arrivals.spike.as_ref().is_some_and(|s| {
-                s.messages_per_minute > 0 && self.now < (s.start_seconds + s.duration_seconds) * 1000
-            });
+        let spike_to_come = self.params.arrivals.spike.as_ref().is_some_and(|s| s.messages_per_minute > 0)
+            && self.spike_ends_at.is_some_and(|end| self.now < end);
+        let more_arrivals = self.params.arrivals.messages_per_minute > 0 || spike_to_come;
         !more_arrivals && self.visible_count == 0 && self.in_flight_count == 0 && self.active.is_empty()
     }
 
@@ -362,6 +430,21 @@ impl SqsSim {
         self.timeout_change_applied = true;
         self.timeout_s = timeout_s;
         self.log(SqsEvent::TimeoutRaised { timeout_s });
+    }
+
+    /// Ends the campaign spike now: from the next step arrivals are back to the normal rate.
+    /// The params record it in whole seconds (at least one), so a replay ends it within a second
+    /// of this. Does nothing unless the spike is in progress.
+    pub fn end_spike_now(&mut self) {
+        if !self.spike_in_progress() {
+            return;
+        }
+        let now = self.now;
+        if let Some(spike) = self.params.arrivals.spike.as_mut() {
+            spike.duration_seconds = (now / 1000).saturating_sub(spike.start_seconds).max(1);
+        }
+        self.spike_ends_at = Some(now);
+        self.log(SqsEvent::SpikeEnded);
     }
 
     pub fn run_until(&mut self, until: Millis) {
@@ -375,7 +458,10 @@ impl SqsSim {
         let now = self.now;
         self.activity = StepActivity::default();
         self.apply_timeout_change();
-        let rate = self.params.messages_per_minute_at(now);
+        if self.spike_ends_at == Some(now) {
+            self.log(SqsEvent::SpikeEnded);
+        }
+        let rate = self.arrival_rate_at(now);
         self.arrival_credit += rate * STEP_MS;
         let arriving = self.arrival_credit / 60_000;
         self.arrival_credit %= 60_000;
@@ -391,6 +477,14 @@ impl SqsSim {
         let arrived = self.counters.sent - self.laws_sent;
         self.laws_sent = self.counters.sent;
         self.laws.end_step(now, STEP_MS, arrived, self.visible_count + self.in_flight_count);
+    }
+
+    /// Messages per minute arriving at `at_ms`.
+    fn arrival_rate_at(&self, at_ms: Millis) -> u64 {
+        match (&self.params.arrivals.spike, self.spike_ends_at) {
+            (Some(spike), Some(end)) if spike.start_seconds * 1000 <= at_ms && at_ms < end => spike.messages_per_minute,
+            _ => self.params.arrivals.messages_per_minute,
+        }
     }
 
     fn apply_timeout_change(&mut self) {
@@ -412,7 +506,7 @@ impl SqsSim {
         }
         let share = count * self.params.arrivals.poison_percent;
         let mut poison = share / 100;
-        if share % 100 > 0 && self.rng.between(0, 99) < share % 100 {
+        if share % 100 > 0 && self.arrivals_rng.between(0, 99) < share % 100 {
             poison += 1;
         }
         let healthy = count - poison;
@@ -423,6 +517,7 @@ impl SqsSim {
         }
         self.visible_count += count;
         self.counters.sent += count;
+        self.counters.poison_sent += poison;
     }
 
     fn expire_retention(&mut self) {
@@ -740,9 +835,14 @@ impl SqsSim {
         self.connect(batch, 0);
     }
 
-    /// The handler asks Postgres (or RDS Proxy) for a connection.
-    fn connect(&mut self, batch: &mut Batch, attempt: u32) {
+    /// The handler asks Postgres (or RDS Proxy) for a connection, after `retries` refusals.
+    fn connect(&mut self, batch: &mut Batch, retries: u32) {
         let db = &self.params.database;
+        self.counters.connection_attempts += 1;
+        if !db.rds_proxy {
+            // The proxy keeps its own connections open: only direct attempts make Postgres fork.
+            self.attempts_this_step += 1;
+        }
         if self.connections < db.available() && !(db.rds_proxy && self.proxy_queue > 0) {
             self.start_work(batch);
         } else if db.rds_proxy {
@@ -751,10 +851,12 @@ impl SqsSim {
         } else {
             self.counters.connections_refused += 1;
             self.counters.first_refusal_at_ms.get_or_insert(self.now);
+            self.counters.last_refusal_at_ms = Some(self.now);
             self.activity.refused += 1;
-            if u64::from(attempt) < db.connect_retries {
-                let wait = db.retry_backoff_ms.saturating_mul(1 << attempt.min(20));
-                batch.phase = Phase::Connecting { retry_at: self.now + wait, attempt: attempt + 1 };
+            if u64::from(retries) < db.connect_retries {
+                // A wait of 0 (immediate) retries in the next step.
+                let wait = db.retry_delay_ms(retries, &mut self.service_rng);
+                batch.phase = Phase::Connecting { retry_at: self.now + wait, attempt: retries + 1 };
             } else {
                 // The error surfaces at once; the invocation still counts for this step.
                 batch.phase = Phase::Working { ends_at: self.now + STEP_MS, outcome: Outcome::Refused, holds_connection: false };
@@ -770,8 +872,9 @@ impl SqsSim {
         let f = &self.params.function;
         let base = batch.len() * f.handler_ms_per_message;
         let spread = f.jitter_percent;
-        let factor = if spread > 0 { 100 - spread + self.rng.between(0, 2 * spread) } else { 100 };
-        let duration = (base * factor / 100).max(1);
+        let factor = if spread > 0 { 100 - spread + self.service_rng.between(0, 2 * spread) } else { 100 };
+        // The queries get what CPU the connection churn leaves them.
+        let duration = (base * factor * 10 / (1_000 - self.churn_cpu_permille())).max(1);
         let finish = self.now + duration;
         let (ends_at, outcome) = if finish > batch.deadline {
             (batch.deadline, Outcome::Timeout)
@@ -784,6 +887,11 @@ impl SqsSim {
     }
 
     fn measure(&mut self) {
+        if self.recent_attempts.len() == CHURN_WINDOW_STEPS {
+            self.recent_attempts.pop_front();
+        }
+        self.recent_attempts.push_back(std::mem::take(&mut self.attempts_this_step));
+        self.check_recovery();
         let age = self.age_of_oldest_ms();
         let c = &mut self.counters;
         if self.running > c.peak_concurrency {
@@ -803,6 +911,19 @@ impl SqsSim {
         s.in_flight.record(now, self.in_flight_count);
         s.dlq.record(now, self.counters.dlq);
         s.age_ms.record(now, age);
+    }
+
+    fn check_recovery(&mut self) {
+        let Some(ended) = self.spike_ended_at() else { return };
+        if self.recovered_at.is_some() {
+            return;
+        }
+        let drained = self.visible_count + self.in_flight_count <= RECOVERED_BACKLOG;
+        let quiet = self.counters.last_refusal_at_ms.is_none_or(|at| at + RECOVERED_QUIET_MS <= self.now);
+        if drained && quiet {
+            self.recovered_at = Some(self.now);
+            self.log(SqsEvent::Recovered { after_ms: self.now - ended });
+        }
     }
 
     fn log_activity(&mut self) {

@@ -30,6 +30,10 @@ pub struct SqsSummary {
     pub timeouts: u64,
     pub peak_connections: u64,
     pub connections_refused: u64,
+    /// Every connection attempt, first tries and retries.
+    pub connection_attempts: u64,
+    /// Attempts per message sent: how much the retries amplify the load on Postgres.
+    pub connection_attempts_per_message: f64,
     pub first_refusal_at_ms: Option<Millis>,
     pub processed_more_than_once: u64,
     pub redelivered_while_running: u64,
@@ -38,6 +42,12 @@ pub struct SqsSummary {
     pub max_age_of_oldest_ms: Millis,
     pub max_connection_wait_ms: Millis,
     pub last_completed_at_ms: Option<Millis>,
+    /// When the campaign spike ended (its schedule, or by hand); `null` while it lasts or without one.
+    pub spike_ended_at_ms: Option<Millis>,
+    /// The first moment after that with at most 100 messages left and no refusal for 60 s.
+    pub recovered_at_ms: Option<Millis>,
+    /// `recovered_at_ms − spike_ended_at_ms`; `null` while not recovered.
+    pub recovery_ms: Option<Millis>,
     pub warnings: Vec<String>,
     /// Little's law, throughput against goodput, amplification, oldest age (README, Live laws).
     pub laws: LawsReadout,
@@ -67,6 +77,8 @@ impl SqsSummary {
             timeouts: c.timeouts,
             peak_connections: c.peak_connections,
             connections_refused: c.connections_refused,
+            connection_attempts: c.connection_attempts,
+            connection_attempts_per_message: if c.sent == 0 { 0.0 } else { c.connection_attempts as f64 / c.sent as f64 },
             first_refusal_at_ms: c.first_refusal_at_ms,
             processed_more_than_once: c.processed_more_than_once,
             redelivered_while_running: c.redelivered_while_running,
@@ -75,6 +87,9 @@ impl SqsSummary {
             max_connection_wait_ms: c.max_connection_wait_ms,
             last_completed_at_ms: c.last_completed_at_ms,
             laws: sim.laws(),
+            spike_ended_at_ms: sim.spike_ended_at(),
+            recovered_at_ms: sim.recovered_at(),
+            recovery_ms: sim.recovery_ms(),
             warnings: warnings(sim.params()).into_iter().map(|w| format!("{}: {}", w.field, w.message)).collect(),
         }
     }

@@ -26,8 +26,11 @@ pub static RANGES: &[Range] = &[
     range!("account.ConcurrentExecutions", 100, 10_000, |p| p.account.concurrent_executions),
     range!("database.max_connections", 5, 5_000, |p| p.database.max_connections),
     range!("database.superuser_reserved_connections", 0, 100, |p| p.database.superuser_reserved_connections),
-    range!("database.connectRetries", 0, 10, |p| p.database.connect_retries),
+    range!("database.connectRetries", 0, 1_000, |p| p.database.connect_retries),
     range!("database.retryBackoffMs", 1, 60_000, |p| p.database.retry_backoff_ms),
+    range!("database.retryMaxBackoffMs", 1, 900_000, |p| p.database.retry_max_backoff_ms),
+    range!("database.connectCpuMicros", 0, 100_000, |p| p.database.connect_cpu_micros),
+    range!("database.vCpus", 1, 128, |p| p.database.v_cpus),
 ];
 
 /// Bounds of the optional settings.
@@ -81,6 +84,12 @@ pub fn validate(p: &SqsParams) -> Result<(), ParamError> {
         return Err(incompatible(
             "database.superuser_reserved_connections",
             format!("must be less than max_connections ({})", p.database.max_connections),
+        ));
+    }
+    if p.database.retry_max_backoff_ms < p.database.retry_backoff_ms {
+        return Err(incompatible(
+            "database.retryMaxBackoffMs",
+            format!("must be at least retryBackoffMs ({})", p.database.retry_backoff_ms),
         ));
     }
     // Lambda's own message when the mapping is created (getlift/lift#388).

@@ -3,7 +3,8 @@
 
 use super::Preset;
 use crate::engine::sqs::{
-    Arrivals, Database, EventSourceMapping, Function, Queue, RedrivePolicy, ScalingConfig, Spike, SqsParams, TimeoutChange,
+    Arrivals, Database, EventSourceMapping, Function, Queue, RedrivePolicy, RetryPolicy, ScalingConfig, Spike, SqsParams,
+    TimeoutChange,
 };
 use crate::scenario::{Scenario, System, FORMAT_VERSION};
 
@@ -27,6 +28,27 @@ pub static PRESETS: &[Preset] = &[
                       BatchSize 10, MaximumConcurrency 50. No refused connections; the queue absorbs the spike \
                       (and 60 s < 6 × 30 s raises AWS's six-times warning).",
         build: || sqs(article_capped(), 900_000),
+    },
+    Preset {
+        name: "metastable-retry-storm",
+        description: "The campaign again, but the handler retries a refused connection at once until its Timeout, \
+                      and every attempt costs Postgres a forked backend (500 µs of CPU on 2 vCPUs). The storm of \
+                      attempts starves the queries, every invocation times out, its messages come back: the \
+                      overload outlasts the campaign by tens of minutes.",
+        build: || sqs(metastable(RetryPolicy::Immediate, None), 1_800_000),
+    },
+    Preset {
+        name: "metastable-capped",
+        description: "The same storm-prone handler behind ScalingConfig.MaximumConcurrency 90, below the 97 free \
+                      connections: nothing is refused, so nothing retries, and the backlog drains minutes after \
+                      the campaign.",
+        build: || sqs(metastable(RetryPolicy::Immediate, Some(90)), 1_800_000),
+    },
+    Preset {
+        name: "metastable-jittered",
+        description: "The same, uncapped, with exponential backoff and full jitter (100 ms doubling to 5 s): the \
+                      refused handlers ask rarely, Postgres keeps its CPU for the queries, and it recovers.",
+        build: || sqs(metastable(RetryPolicy::ExponentialJitter, None), 1_800_000),
     },
     Preset {
         name: "l2-reserved",
@@ -111,6 +133,23 @@ fn article_capped() -> SqsParams {
     let mut p = article_uncapped();
     p.function.reserved_concurrent_executions = Some(50);
     p.event_source_mapping.scaling_config = ScalingConfig { maximum_concurrency: Some(50) };
+    p
+}
+
+/// The campaign against a handler that retries a refused connection until its 30 s Timeout
+/// (300 retries at 100 ms steps, or jittered), with connection attempts costing Postgres CPU.
+fn metastable(retry_policy: RetryPolicy, maximum_concurrency: Option<u64>) -> SqsParams {
+    let mut p = article_uncapped();
+    p.event_source_mapping.scaling_config = ScalingConfig { maximum_concurrency };
+    p.database = Database {
+        connect_retries: 300,
+        retry_policy,
+        retry_backoff_ms: 100,
+        retry_max_backoff_ms: 5_000,
+        connect_cpu_micros: 500,
+        v_cpus: 2,
+        ..Database::default()
+    };
     p
 }
 

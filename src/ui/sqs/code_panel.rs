@@ -102,7 +102,12 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
         ("export const handler = async (event) => {".into(), None),
         (
             if retry > 0 {
-                format!("  const client = await connectWithRetry(pool, {retry}, {});  // 53300 when full", p.database.retry_backoff_ms)
+                format!(
+                    "  const client = await connectWithRetry(pool, {{ retries: {retry}, policy: \"{}\", baseMs: {}, maxMs: {} }});  // 53300 when full",
+                    p.database.retry_policy.name(),
+                    p.database.retry_backoff_ms,
+                    p.database.retry_max_backoff_ms
+                )
             } else {
                 "  const client = await pool.connect();   // 53300: too many clients already".into()
             },

@@ -2,7 +2,7 @@
 
 use super::state::{Action, SpikeField, SqsPlayground};
 use crate::engine::sqs::validate::{MAXIMUM_CONCURRENCY, MAX_RECEIVE_COUNT, RESERVED_CONCURRENCY, SPIKE_RATE, SPIKE_SECONDS};
-use crate::engine::sqs::{Spike, RANGES};
+use crate::engine::sqs::{RetryPolicy, Spike, RANGES};
 use crate::scenario::presets;
 use crate::ui::widgets::slider::{Slider, Unit};
 use std::rc::Rc;
@@ -31,8 +31,11 @@ fn presentation(field: &str) -> (&'static str, Unit, bool) {
         "account.ConcurrentExecutions" => ("Lambda concurrency for the whole account and Region (default 1,000).", Unit::Count, true),
         "database.max_connections" => ("Postgres connection limit (default 100).", Unit::Count, true),
         "database.superuser_reserved_connections" => ("Slots kept for superusers (default 3): handlers get max_connections minus these.", Unit::Count, false),
-        "database.connectRetries" => ("Times the handler retries a refused connection before throwing.", Unit::Count, false),
-        "database.retryBackoffMs" => ("First wait before a retry; each further one doubles.", Unit::Millis, true),
+        "database.connectRetries" => ("Times the handler retries a refused connection before throwing.", Unit::Count, true),
+        "database.retryBackoffMs" => ("The fixed wait, or the first exponential one.", Unit::Millis, true),
+        "database.retryMaxBackoffMs" => ("The longest exponential wait.", Unit::Millis, true),
+        "database.connectCpuMicros" => ("Postgres CPU per connection attempt, refused ones too (µs; 0: churn is free).", Unit::Plain, true),
+        "database.vCpus" => ("The server's CPUs, which connection churn takes from the queries.", Unit::Count, false),
         _ => ("", Unit::Plain, false),
     }
 }
@@ -73,6 +76,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
             }
         })
     };
+    let on_retry_policy = dispatch.reform(|e: Event| {
+        let name = e.target_unchecked_into::<HtmlSelectElement>().value();
+        let policy = RetryPolicy::ALL.into_iter().find(|policy| policy.name() == name).unwrap_or_default();
+        Action::SetRetryPolicy(policy)
+    });
     let spike = p.arrivals.spike.clone();
     let max_conc = p.event_source_mapping.scaling_config.maximum_concurrency;
     let reserved = p.function.reserved_concurrent_executions;
@@ -145,6 +153,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </fieldset>
             <fieldset>
                 <legend>{ "PostgreSQL" }</legend>
+                <label class="select">{ "retryPolicy " }
+                    <select onchange={on_retry_policy} aria-label="database.retryPolicy" data-testid="sqs-retry-policy">
+                        { for RetryPolicy::ALL.iter().map(|policy| html! {
+                            <option value={policy.name()} selected={p.database.retry_policy == *policy}>{ policy.name() }</option>
+                        }) }
+                    </select>
+                </label>
                 { group(state, dispatch, "database") }
                 { checkbox(html!{ <>{ "RDS Proxy: queue connection requests instead of refusing them" }</> },
                     p.database.rds_proxy, "sqs-proxy", dispatch.reform(Action::SetRdsProxy)) }

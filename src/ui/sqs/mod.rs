@@ -8,7 +8,7 @@ pub mod queue_view;
 pub mod slots;
 pub mod state;
 
-use crate::engine::sqs::{warnings, STEP_MS};
+use crate::engine::sqs::{warnings, RECOVERED_BACKLOG, RECOVERED_QUIET_MS, STEP_MS};
 use crate::format;
 use crate::ui::hooks::use_animation_frame;
 use crate::ui::link;
@@ -38,7 +38,17 @@ pub struct StateProps {
 pub fn Metrics(props: &StateProps) -> Html {
     let sim = &props.state.sim;
     let c = sim.counters();
-    let items: [(&str, String, &str); 12] = [
+    let attempts = if c.sent == 0 {
+        format::count(c.connection_attempts)
+    } else {
+        format!("{} ({:.1} per message)", format::count(c.connection_attempts), c.connection_attempts as f64 / c.sent as f64)
+    };
+    let recovery = match (sim.spike_ended_at(), sim.recovery_ms()) {
+        (None, _) => "campaign not over".to_string(),
+        (Some(_), Some(ms)) => format!("{} after the campaign", format::sim_time(ms)),
+        (Some(ended), None) => format!("not yet ({} since the campaign)", format::sim_time(sim.now() - ended)),
+    };
+    let items: [(&str, String, &str); 14] = [
         ("visible", format::count(sim.visible()), "m-visible"),
         ("in flight", format::count(sim.in_flight()), "m-in-flight"),
         ("DLQ", format::count(c.dlq), "m-dlq"),
@@ -49,15 +59,24 @@ pub fn Metrics(props: &StateProps) -> Html {
         ("handler errors", format::count(c.handler_errors), "m-errors"),
         ("connections in use", format::count(sim.connections_in_use()), "m-connections"),
         ("connections refused", format::count(c.connections_refused), "m-refused"),
+        ("connection attempts", attempts, "m-attempts"),
+        ("recovered", recovery, "m-recovery"),
         ("processed more than once", format::count(c.processed_more_than_once), "m-duplicates"),
         ("completed", format!("{} of {}", format::count(c.completed), format::count(c.sent)), "m-completed"),
     ];
     html! {
+        <>
         <dl class="sqs-metrics">
             { for items.iter().map(|(label, value, id)| html! {
                 <div><dt>{ *label }</dt><dd data-testid={*id}>{ value.clone() }</dd></div>
             }) }
         </dl>
+        <p class="sqs-recovery-definition">{ format!(
+            "Recovered: the first moment after the campaign ends with at most {RECOVERED_BACKLOG} messages left \
+             (visible or in flight) and no connection refused for {} s.",
+            RECOVERED_QUIET_MS / 1000
+        ) }</p>
+        </>
     }
 }
 
@@ -101,6 +120,26 @@ fn RaiseTimeout(props: &StateProps) -> Html {
                 { " s" }
             </label>
             <button type="button" data-testid="sqs-raise-timeout" onclick={onclick}>{ "Raise Timeout now" }</button>
+        </div>
+    }
+}
+
+/// Ends the campaign at once, to see whether the overload ends with it.
+#[function_component]
+fn EndSpike(props: &StateProps) -> Html {
+    let dispatch = use_context::<Callback<Action>>();
+    let sim = &props.state.sim;
+    let text = match (sim.spike_in_progress(), sim.spike_ended_at()) {
+        (true, _) => "The campaign is on.".to_string(),
+        (false, Some(at)) => format!("The campaign ended at {}.", format::sim_time(at)),
+        (false, None) if sim.params().arrivals.spike.is_some() => "The campaign has not started.".to_string(),
+        (false, None) => "No campaign in this scenario.".to_string(),
+    };
+    let onclick = dispatch.map(|d| d.reform(|_| Action::EndSpikeNow));
+    html! {
+        <div class="sqs-raise">
+            <span>{ text }{ " Back to the normal rate from the next step:" }</span>
+            <button type="button" data-testid="sqs-end-spike" disabled={!sim.spike_in_progress()} onclick={onclick}>{ "End the spike now" }</button>
         </div>
     }
 }
@@ -182,6 +221,7 @@ pub fn SqsWidget() -> Html {
             }
             <Warnings state={view.clone()} />
             <RaiseTimeout state={view.clone()} />
+            <EndSpike state={view.clone()} />
             <Metrics state={view.clone()} />
             <LawsPanel laws={sim.laws()} testid="sqs-laws" title="Live laws: the queue and the function"
                 system="The system: messages sent and not yet completed, dead-lettered or expired (visible + in flight). Throughput: messages handed to invocations, failed and repeated ones included. Goodput: messages completed. The oldest is over visible messages, as AWS's ApproximateAgeOfOldestMessage is." />

@@ -5,7 +5,7 @@ use crate::engine::Millis;
 use crate::permalink;
 use crate::ui::frame;
 use crate::ui::widgets::narration::Narration;
-use crate::engine::sqs::{validate, RedrivePolicy, ScalingConfig, Spike, SqsParams, SqsSim, FunctionResponseType, RANGES, STEP_MS};
+use crate::engine::sqs::{validate, RedrivePolicy, RetryPolicy, ScalingConfig, Spike, SqsParams, SqsSim, FunctionResponseType, RANGES, STEP_MS};
 use crate::scenario::{presets, System, MAX_SIM_MS};
 use crate::engine::simulation::SqsIntervention;
 use crate::engine::{Simulation, Timeline};
@@ -52,8 +52,11 @@ pub enum Action {
     SetReportBatchItemFailures(bool),
     SetLegacyScaling(bool),
     SetRdsProxy(bool),
+    SetRetryPolicy(RetryPolicy),
     /// `UpdateFunctionConfiguration` while the run goes on: the mapping is not re-checked.
     RaiseTimeoutNow(u64),
+    /// The campaign stops now: arrivals are back to normal from the next step.
+    EndSpikeNow,
 }
 
 #[derive(Clone)]
@@ -168,6 +171,26 @@ impl SqsPlayground {
     /// When the run counts as over for a twin's verdict: the base preset's duration.
     pub fn ends_at(&self) -> Millis {
         presets::preset(&self.base_preset).and_then(|p| p.scenario().duration_ms).unwrap_or(MAX_SIM_MS)
+    }
+
+    /// Acts on the running engine and on its twin (which differs only in its policy); says
+    /// whether it was taken.
+    fn intervene(&mut self, intervention: SqsIntervention) -> bool {
+        if let Some(twin) = &mut self.twin {
+            // The twin's history is capped like the run's: a refusal there shows in its figures only.
+            let _ = twin.sim.intervene(intervention.clone());
+        }
+        match self.sim.intervene(intervention) {
+            Ok(()) => {
+                self.preset = "custom".into();
+                self.notice = None;
+                true
+            }
+            Err(error) => {
+                self.notice = Some(format!("Not applied: {error}"));
+                false
+            }
+        }
     }
 
     fn make_twin(&self) -> Twin<SqsSim, SqsParams> {
@@ -299,20 +322,18 @@ impl Reducible for SqsPlayground {
             }),
             Action::SetLegacyScaling(on) => next.change(|p| p.event_source_mapping.legacy_scaling = on),
             Action::SetRdsProxy(on) => next.change(|p| p.database.rds_proxy = on),
+            Action::SetRetryPolicy(policy) => next.change(|p| p.database.retry_policy = policy),
             Action::RaiseTimeoutNow(timeout) => {
                 let timeout = timeout.clamp(1, 900);
                 // The running engine keeps going; the params record the change so Reset replays it.
-                // The twin differs only in its policy: it gets the same change.
-                if let Some(twin) = &mut next.twin {
-                    let _ = twin.sim.intervene(SqsIntervention::RaiseTimeout(timeout));
+                if next.intervene(SqsIntervention::RaiseTimeout(timeout)) {
+                    next.params.function.timeout_change = next.sim.params().function.timeout_change.clone();
                 }
-                match next.sim.intervene(SqsIntervention::RaiseTimeout(timeout)) {
-                    Ok(()) => {
-                        next.params.function.timeout_change = next.sim.params().function.timeout_change.clone();
-                        next.preset = "custom".into();
-                        next.notice = None;
-                    }
-                    Err(error) => next.notice = Some(format!("Not applied: {error}")),
+            }
+            Action::EndSpikeNow => {
+                // As with the Timeout: the engine goes on, the params record it for Reset and links.
+                if next.sim.spike_in_progress() && next.intervene(SqsIntervention::EndSpike) {
+                    next.params.arrivals.spike = next.sim.params().arrivals.spike.clone();
                 }
             }
         }
