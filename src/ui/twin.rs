@@ -2,6 +2,7 @@
 //! one policy flipped (see `engine::twin`). It follows the main run step for step, goes on alone
 //! once the main run has ended, and rewinds with it.
 
+use crate::clock::Clock;
 use crate::engine::twin::TwinPolicy;
 use crate::engine::{Intervene, Millis, Simulation, Timeline};
 use crate::ui::frame;
@@ -43,4 +44,15 @@ impl<S: Intervene, P> Twin<S, P> {
         let behind = self.sim.now() < main_now && !self.sim.is_finished();
         self.seek_to.is_some() || behind || (playing && !self.sim.is_finished())
     }
+}
+
+/// A drag of the timeline, the same for every widget: pause, put the run (and its twin) back at
+/// the nearest snapshot before `at_ms`, and return the instant the frames must step the run to.
+pub fn rewind<S: Intervene, P>(clock: &mut Clock, sim: &mut Timeline<S>, twin: Option<&mut Twin<S, P>>, at_ms: Millis) -> Millis {
+    clock.playing = false;
+    clock.settle();
+    if let Some(twin) = twin {
+        twin.rewind(at_ms);
+    }
+    sim.restore_before(at_ms)
 }

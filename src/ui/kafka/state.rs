@@ -11,7 +11,7 @@ use crate::engine::kafka::{
 use crate::scenario::{presets, System, MAX_SIM_MS};
 use crate::engine::{Simulation, Timeline};
 use crate::engine::kafka::twin as twin_policy;
-use crate::ui::twin::Twin;
+use crate::ui::twin::{self, Twin};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -256,12 +256,7 @@ impl Reducible for KafkaPlayground {
                 next.advance(1);
             }
             Action::Rewind(at_ms) => {
-                next.clock.playing = false;
-                next.clock.settle();
-                next.seek_to = Some(next.sim.restore_before(at_ms));
-                if let Some(twin) = &mut next.twin {
-                    twin.rewind(at_ms);
-                }
+                next.seek_to = Some(twin::rewind(&mut next.clock, &mut next.sim, next.twin.as_mut(), at_ms));
             }
             Action::SetTwin(on) => {
                 next.twin = on.then(|| next.make_twin());

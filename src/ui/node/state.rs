@@ -10,7 +10,7 @@ use crate::ui::widgets::narration::Narration;
 use crate::scenario::{presets, System};
 use crate::engine::{Simulation, Timeline};
 use crate::engine::node::twin as twin_policy;
-use crate::ui::twin::Twin;
+use crate::ui::twin::{self, Twin};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -309,12 +309,7 @@ impl Reducible for Playground {
                 next.follow_twin(1);
             }
             Action::Rewind(at_ms) => {
-                next.clock.playing = false;
-                next.clock.settle();
-                next.seek_to = Some(next.sim.restore_before(at_ms));
-                if let Some(twin) = &mut next.twin {
-                    twin.rewind(at_ms);
-                }
+                next.seek_to = Some(twin::rewind(&mut next.clock, &mut next.sim, next.twin.as_mut(), at_ms));
             }
             Action::SetTwin(on) => {
                 next.twin = on.then(|| next.make_twin());

@@ -10,7 +10,7 @@ use crate::scenario::{presets, System, MAX_SIM_MS};
 use crate::engine::simulation::SqsIntervention;
 use crate::engine::{Simulation, Timeline};
 use crate::engine::sqs::twin as twin_policy;
-use crate::ui::twin::Twin;
+use crate::ui::twin::{self, Twin};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -261,12 +261,7 @@ impl Reducible for SqsPlayground {
                 next.advance(1);
             }
             Action::Rewind(at_ms) => {
-                next.clock.playing = false;
-                next.clock.settle();
-                next.seek_to = Some(next.sim.restore_before(at_ms));
-                if let Some(twin) = &mut next.twin {
-                    twin.rewind(at_ms);
-                }
+                next.seek_to = Some(twin::rewind(&mut next.clock, &mut next.sim, next.twin.as_mut(), at_ms));
             }
             Action::SetTwin(on) => {
                 next.twin = on.then(|| next.make_twin());
