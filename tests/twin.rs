@@ -72,8 +72,8 @@ fn the_node_twin_writes_the_other_way_and_judges_when_both_have_ended() {
     run_to(&mut a, 60_000);
     run_to(&mut b, 60_000);
     assert!(a.death().is_some() && b.death().is_none(), "naive dies, .pipe() lives");
-    assert!(node_twin::compare(&a, &b, &policy).verdict.is_none(), "the piped export is still running");
+    assert!(node_twin::compare(&a, &b, &policy, u64::MAX).verdict.is_none(), "the piped export is still running");
     run_to(&mut b, 24 * 3600 * 1000);
-    let verdict = node_twin::compare(&a, &b, &policy).verdict.expect("both ended");
+    let verdict = node_twin::compare(&a, &b, &policy, u64::MAX).verdict.expect("both ended");
     assert!(verdict.contains("died at") && verdict.contains("finished at"), "{verdict}");
 }

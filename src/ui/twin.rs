@@ -5,6 +5,7 @@
 use crate::clock::Clock;
 use crate::engine::twin::TwinPolicy;
 use crate::engine::{Intervene, Millis, Simulation, Timeline};
+use crate::scenario::{presets, MAX_SIM_MS};
 use crate::ui::frame;
 
 #[derive(Clone)]
@@ -14,11 +15,13 @@ pub struct Twin<S: Intervene, P> {
     /// An instant the twin is being put at after a drag of the timeline.
     seek_to: Option<Millis>,
     step_ms: Millis,
+    /// When the pair counts as over for the verdict: the preset's duration.
+    pub ends_at: Millis,
 }
 
 impl<S: Intervene, P> Twin<S, P> {
-    pub fn new(policy: TwinPolicy<P>, sim: S, spacing_ms: Millis, step_ms: Millis) -> Self {
-        Self { policy, sim: Timeline::new(sim, spacing_ms), seek_to: None, step_ms }
+    pub fn new(policy: TwinPolicy<P>, sim: S, spacing_ms: Millis, step_ms: Millis, ends_at: Millis) -> Self {
+        Self { policy, sim: Timeline::new(sim, spacing_ms), seek_to: None, step_ms, ends_at }
     }
 
     /// Keeps pace with `main` within the frame's budget: the same instant while the main run
@@ -55,4 +58,9 @@ pub fn rewind<S: Intervene, P>(clock: &mut Clock, sim: &mut Timeline<S>, twin: O
         twin.rewind(at_ms);
     }
     sim.restore_before(at_ms)
+}
+
+/// Where a preset's run ends: its `duration_ms`, else the simulated day every run stops at.
+pub fn run_end(preset: &str) -> Millis {
+    presets::preset(preset).and_then(|p| p.scenario().duration_ms).unwrap_or(MAX_SIM_MS)
 }

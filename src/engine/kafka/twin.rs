@@ -11,14 +11,24 @@ fn other_max_poll_records(current: u64) -> u64 {
     if current > 100 { 100 } else { 500 }
 }
 
+fn current_max_poll_records(params: &KafkaParams) -> u64 {
+    params.groups.first().map_or(500, |g| g.max_poll_records)
+}
+
+/// What this run and its twin are called (cheap: the page asks on every frame).
+pub fn labels(params: &KafkaParams) -> (String, String) {
+    let current = current_max_poll_records(params);
+    (format!("max.poll.records {current}"), format!("max.poll.records {}", other_max_poll_records(current)))
+}
+
 pub fn policy(params: &KafkaParams) -> TwinPolicy<KafkaParams> {
-    let current = params.groups.first().map_or(500, |g| g.max_poll_records);
-    let other = other_max_poll_records(current);
+    let other = other_max_poll_records(current_max_poll_records(params));
     let mut params_b = params.clone();
     for group in &mut params_b.groups {
         group.max_poll_records = other;
     }
-    TwinPolicy { label_a: format!("max.poll.records {current}"), label_b: format!("max.poll.records {other}"), params_b }
+    let (label_a, label_b) = labels(params);
+    TwinPolicy { label_a, label_b, params_b }
 }
 
 /// A log never ends by itself: the comparison's verdict comes at `ends_at` (the preset's duration).
@@ -28,11 +38,11 @@ pub fn compare(a: &KafkaSim, b: &KafkaSim, policy: &TwinPolicy<KafkaParams>, end
     let max_lag = |s: &KafkaSummary| s.groups.iter().map(|g| g.max_lag).max().unwrap_or(0);
     let figure = |label, of: &dyn Fn(&KafkaSummary) -> u64| Figure::new(label, format::count(of(&sa)), format::count(of(&sb)));
     let figures = vec![
-        figure("lag now (all groups)", &lag),
-        figure("largest lag of a group", &max_lag),
+        figure("lag now, records (all groups)", &lag),
+        figure("largest lag of a group, records", &max_lag),
         figure("records processed twice", &|s| s.duplicates),
         figure("rebalances", &|s| s.rebalances),
-        figure("lost to retention", &|s| s.lost),
+        figure("records lost to retention", &|s| s.lost),
     ];
     let verdict = (a.now() >= ends_at && b.now() >= ends_at).then(|| {
         let side = |label: &str, s: &KafkaSummary| {

@@ -2,6 +2,7 @@
 
 use super::{Mode, NodeParams, NodeSim};
 use crate::engine::twin::{Comparison, Figure, TwinPolicy};
+use crate::engine::Millis;
 use crate::format;
 
 fn mode_label(mode: Mode) -> String {
@@ -11,13 +12,22 @@ fn mode_label(mode: Mode) -> String {
     }
 }
 
-/// The twin writes the other way; nothing else changes.
-pub fn policy(params: &NodeParams) -> TwinPolicy<NodeParams> {
-    let other = match params.mode {
+fn other(mode: Mode) -> Mode {
+    match mode {
         Mode::Naive => Mode::Pipe,
         Mode::Pipe => Mode::Naive,
-    };
-    TwinPolicy { label_a: mode_label(params.mode), label_b: mode_label(other), params_b: NodeParams { mode: other, ..params.clone() } }
+    }
+}
+
+/// What this run and its twin are called (cheap: the page asks on every frame).
+pub fn labels(params: &NodeParams) -> (String, String) {
+    (mode_label(params.mode), mode_label(other(params.mode)))
+}
+
+/// The twin writes the other way; nothing else changes.
+pub fn policy(params: &NodeParams) -> TwinPolicy<NodeParams> {
+    let (label_a, label_b) = labels(params);
+    TwinPolicy { label_a, label_b, params_b: NodeParams { mode: other(params.mode), ..params.clone() } }
 }
 
 fn outcome(sim: &NodeSim) -> String {
@@ -34,7 +44,8 @@ fn delivered(sim: &NodeSim) -> u64 {
     sim.exports().iter().map(|e| e.counters.rows_delivered).sum()
 }
 
-pub fn compare(a: &NodeSim, b: &NodeSim, policy: &TwinPolicy<NodeParams>) -> Comparison {
+/// The verdict comes once both runs have finished or died, or at `ends_at` (the run's duration).
+pub fn compare(a: &NodeSim, b: &NodeSim, policy: &TwinPolicy<NodeParams>, ends_at: Millis) -> Comparison {
     let figure = |label, of: &dyn Fn(&NodeSim) -> String| Figure::new(label, of(a), of(b));
     let figures = vec![
         figure("outcome", &outcome),
@@ -42,7 +53,8 @@ pub fn compare(a: &NodeSim, b: &NodeSim, policy: &TwinPolicy<NodeParams>) -> Com
         figure("peak heap", &|s| format::bytes(s.peak_heap_bytes())),
         figure("rows delivered", &|s| format::count(delivered(s))),
     ];
-    let verdict = (a.is_finished() && b.is_finished()).then(|| {
+    let ended = |sim: &NodeSim| sim.is_finished() || sim.now() >= ends_at;
+    let verdict = (ended(a) && ended(b)).then(|| {
         let side = |label: &str, sim: &NodeSim| {
             format!("{label} {}, heap peaking at {}", outcome(sim), format::bytes(sim.peak_heap_bytes()))
         };

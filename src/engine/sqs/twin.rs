@@ -13,15 +13,27 @@ fn label(cap: Option<u64>) -> String {
 }
 
 /// Uncapped runs get a twin capped within the pool; capped runs a twin without the cap.
-pub fn policy(params: &SqsParams) -> TwinPolicy<SqsParams> {
+fn caps(params: &SqsParams) -> (Option<u64>, Option<u64>) {
     let current = params.event_source_mapping.scaling_config.maximum_concurrency;
     let other = match current {
         Some(_) => None,
         None => Some(params.database.available().saturating_sub(CAP_HEADROOM).clamp(2, 1_000)),
     };
+    (current, other)
+}
+
+/// What this run and its twin are called (cheap: the page asks on every frame).
+pub fn labels(params: &SqsParams) -> (String, String) {
+    let (current, other) = caps(params);
+    (label(current), label(other))
+}
+
+pub fn policy(params: &SqsParams) -> TwinPolicy<SqsParams> {
+    let (_, other) = caps(params);
     let mut params_b = params.clone();
     params_b.event_source_mapping.scaling_config.maximum_concurrency = other;
-    TwinPolicy { label_a: label(current), label_b: label(other), params_b }
+    let (label_a, label_b) = labels(params);
+    TwinPolicy { label_a, label_b, params_b }
 }
 
 pub fn compare(a: &SqsSim, b: &SqsSim, policy: &TwinPolicy<SqsParams>, ends_at: Millis) -> Comparison {
@@ -29,11 +41,11 @@ pub fn compare(a: &SqsSim, b: &SqsSim, policy: &TwinPolicy<SqsParams>, ends_at: 
     let figure = |label, of: &dyn Fn(&SqsSummary) -> String| Figure::new(label, of(&sa), of(&sb));
     let figures = vec![
         figure("connections refused", &|s| format::count(s.connections_refused)),
-        figure("dead-letter queue", &|s| format::count(s.dlq)),
-        figure("processed more than once", &|s| format::count(s.processed_more_than_once)),
-        figure("completed", &|s| format::count(s.completed)),
-        figure("waiting (visible)", &|s| format::count(s.visible)),
-        figure("longest wait", &|s| format::sim_time(s.max_age_of_oldest_ms)),
+        figure("messages in the dead-letter queue", &|s| format::count(s.dlq)),
+        figure("messages processed more than once", &|s| format::count(s.processed_more_than_once)),
+        figure("messages completed", &|s| format::count(s.completed)),
+        figure("messages waiting (visible)", &|s| format::count(s.visible)),
+        figure("longest wait of a message", &|s| format::sim_time(s.max_age_of_oldest_ms)),
     ];
     let ended = |sim: &SqsSim| sim.is_finished() || sim.now() >= ends_at;
     let verdict = (ended(a) && ended(b)).then(|| {

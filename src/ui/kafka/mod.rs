@@ -121,8 +121,7 @@ pub fn KafkaWidget() -> Html {
     let root = use_node_ref();
     use_percent_positions(root.clone());
     let view = Rc::new((*state).clone());
-    let policy = twin_policy::policy(&view.params);
-    let ends_at = view.ends_at();
+    let (label_a, label_b) = twin_policy::labels(&view.params);
     let status = match view.seek_to {
         Some(target) => format!("replaying to {}…", format::sim_time(target)),
         None if view.clock.playing => "running".to_string(),
@@ -136,8 +135,8 @@ pub fn KafkaWidget() -> Html {
                 on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
             <TimelineBar now={view.sim.now()} horizon={view.sim.horizon_ms().max(view.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={STEP_MS}
                 snapshots={view.sim.snapshot_count()} widget="kafka" on_rewind={dispatch.reform(Action::Rewind)} />
-            <TwinPanel widget="kafka" label_a={policy.label_a.clone()} label_b={policy.label_b.clone()}
-                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy, ends_at))}
+            <TwinPanel widget="kafka" label_a={label_a} label_b={label_b}
+                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy, t.ends_at))}
                 twin_now={view.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={dispatch.reform(Action::SetTwin)} />
             <LinkBar title="Backpressure Playground: Kafka" make_pairs={{
                 let view = view.clone();
@@ -157,7 +156,7 @@ pub fn KafkaWidget() -> Html {
             <Members state={view.clone()} />
             <div class="two-up">
                 { for view.sim.params().groups.iter().enumerate().map(|(index, group)| html! {
-                    <LawsPanel laws={view.sim.laws(index)} testid={format!("kafka-laws-{index}")}
+                    <LawsPanel item="record" items="records" laws={view.sim.laws(index)} testid={format!("kafka-laws-{index}")}
                         title={format!("Live laws: group {}", group.group_id)}
                         system={format!("The system: records appended to the topic and not yet processed (or lost to retention) by {}; each partition is first in, first out. Throughput: records processed, repeats included. Goodput: distinct records processed.", group.group_id)} />
                 }) }

@@ -8,7 +8,7 @@ use crate::ui::widgets::narration::Narration;
 use crate::engine::kafka::{
     self, validate, Assignor, Client, Distribution, Group, KafkaParams, KafkaSim, OffsetReset, Outage, GROUP_RANGES, RANGES,
 };
-use crate::scenario::{presets, System, MAX_SIM_MS};
+use crate::scenario::{presets, System};
 use crate::engine::{Simulation, Timeline};
 use crate::engine::kafka::twin as twin_policy;
 use crate::ui::twin::{self, Twin};
@@ -170,15 +170,10 @@ impl KafkaPlayground {
         });
     }
 
-    /// When the run counts as over for a twin's verdict: the base preset's duration.
-    pub fn ends_at(&self) -> Millis {
-        presets::preset(&self.base_preset).and_then(|p| p.scenario().duration_ms).unwrap_or(MAX_SIM_MS)
-    }
-
     fn make_twin(&self) -> Twin<KafkaSim, KafkaParams> {
         let policy = twin_policy::policy(&self.params);
         let sim = KafkaSim::new(policy.params_b.clone(), self.seed);
-        Twin::new(policy, sim, REWIND_SPACING_MS, kafka::STEP_MS)
+        Twin::new(policy, sim, REWIND_SPACING_MS, kafka::STEP_MS, twin::run_end(&self.base_preset))
     }
 
     fn advance(&mut self, steps: u64) {

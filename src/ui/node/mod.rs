@@ -61,7 +61,7 @@ pub fn NodeWidget() -> Html {
 
     let view = Rc::new((*state).clone());
     let mode = view.sim.params().mode;
-    let policy = twin_policy::policy(&view.params);
+    let (label_a, label_b) = twin_policy::labels(&view.params);
     let mode_button = |target: Mode, label: &'static str, testid: &'static str| {
         html! {
             <button type="button" data-testid={testid} class={classes!("mode", (mode == target).then_some("selected"))}
@@ -103,15 +103,15 @@ pub fn NodeWidget() -> Html {
             }
             <p class="visually-hidden" aria-live="polite" data-testid="narration">{ view.narration.text.clone() }</p>
             <PipeView state={view.clone()} />
-            <TwinPanel widget="node" label_a={policy.label_a.clone()} label_b={policy.label_b.clone()}
-                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy))}
+            <TwinPanel widget="node" label_a={label_a} label_b={label_b}
+                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy, t.ends_at))}
                 twin_now={view.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={dispatch.reform(Action::SetTwin)} />
             <div class="two-up">
                 <HeapChart ..HeapChartProps::of(&view.sim) />
                 <CodePanel ..CodePanelProps::of(&view.sim) />
             </div>
             { exports_table(&view.sim) }
-            <LawsPanel laws={view.sim.laws()} testid="node-laws" title="Live laws: the export pipeline"
+            <LawsPanel item="row" items="rows" laws={view.sim.laws()} testid="node-laws" title="Live laws: the export pipeline"
                 system="The system: rows fetched from Postgres and not yet received by a client, all exports together (each export is first in, first out). Throughput: rows delivered to clients. Goodput: rows delivered by exports that did not die (if the process dies, its unfinished exports count for nothing)."
                 attempts_note="1.00 by construction: every row is sent once, nothing retries" />
             <Controls state={view.clone()} dispatch={dispatch.clone()} />

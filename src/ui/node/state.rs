@@ -179,7 +179,7 @@ impl Playground {
     fn make_twin(&self) -> Twin<NodeSim, NodeParams> {
         let policy = twin_policy::policy(&self.params);
         let sim = NodeSim::new(policy.params_b.clone(), self.seed);
-        Twin::new(policy, sim, REWIND_SPACING_MS, STEP_MS)
+        Twin::new(policy, sim, REWIND_SPACING_MS, STEP_MS, twin::run_end(&self.base_preset))
     }
 
     fn advance(&mut self, steps: u64) {

@@ -159,8 +159,7 @@ pub fn SqsWidget() -> Html {
     };
     use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
     let view = Rc::new((*state).clone());
-    let policy = twin_policy::policy(&view.params);
-    let ends_at = view.ends_at();
+    let (label_a, label_b) = twin_policy::labels(&view.params);
     let sim = &view.sim;
     let p = sim.params();
     let status = if let Some(target) = view.seek_to {
@@ -208,8 +207,8 @@ pub fn SqsWidget() -> Html {
                 on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
             <TimelineBar now={view.sim.now()} horizon={view.sim.horizon_ms().max(view.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={STEP_MS}
                 snapshots={view.sim.snapshot_count()} widget="sqs" on_rewind={dispatch.reform(Action::Rewind)} />
-            <TwinPanel widget="sqs" label_a={policy.label_a.clone()} label_b={policy.label_b.clone()}
-                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy, ends_at))}
+            <TwinPanel widget="sqs" label_a={label_a} label_b={label_b}
+                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy, t.ends_at))}
                 twin_now={view.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={dispatch.reform(Action::SetTwin)} />
             <LinkBar title="Backpressure Playground: SQS + Lambda" make_pairs={{
                 let view = view.clone();
@@ -223,7 +222,7 @@ pub fn SqsWidget() -> Html {
             <RaiseTimeout state={view.clone()} />
             <EndSpike state={view.clone()} />
             <Metrics state={view.clone()} />
-            <LawsPanel laws={sim.laws()} testid="sqs-laws" title="Live laws: the queue and the function"
+            <LawsPanel item="message" items="messages" laws={sim.laws()} testid="sqs-laws" title="Live laws: the queue and the function"
                 system="The system: messages sent and not yet completed, dead-lettered or expired (visible + in flight). Throughput: messages handed to invocations, failed and repeated ones included. Goodput: messages completed. The oldest is over visible messages, as AWS's ApproximateAgeOfOldestMessage is." />
             <div class="sqs-stage">
                 <QueueView state={view.clone()} />

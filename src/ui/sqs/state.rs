@@ -6,7 +6,7 @@ use crate::permalink;
 use crate::ui::frame;
 use crate::ui::widgets::narration::Narration;
 use crate::engine::sqs::{validate, RedrivePolicy, RetryPolicy, ScalingConfig, Spike, SqsParams, SqsSim, FunctionResponseType, RANGES, STEP_MS};
-use crate::scenario::{presets, System, MAX_SIM_MS};
+use crate::scenario::{presets, System};
 use crate::engine::simulation::SqsIntervention;
 use crate::engine::{Simulation, Timeline};
 use crate::engine::sqs::twin as twin_policy;
@@ -168,11 +168,6 @@ impl SqsPlayground {
         }
     }
 
-    /// When the run counts as over for a twin's verdict: the base preset's duration.
-    pub fn ends_at(&self) -> Millis {
-        presets::preset(&self.base_preset).and_then(|p| p.scenario().duration_ms).unwrap_or(MAX_SIM_MS)
-    }
-
     /// Acts on the running engine and on its twin (which differs only in its policy); says
     /// whether it was taken.
     fn intervene(&mut self, intervention: SqsIntervention) -> bool {
@@ -196,7 +191,7 @@ impl SqsPlayground {
     fn make_twin(&self) -> Twin<SqsSim, SqsParams> {
         let policy = twin_policy::policy(&self.params);
         let sim = SqsSim::new(policy.params_b.clone(), self.seed);
-        Twin::new(policy, sim, REWIND_SPACING_MS, STEP_MS)
+        Twin::new(policy, sim, REWIND_SPACING_MS, STEP_MS, twin::run_end(&self.base_preset))
     }
 
     fn advance(&mut self, steps: u64) {
