@@ -115,7 +115,11 @@ impl<S: Intervene> Simulation for Timeline<S> {
     fn step(&mut self) {
         self.sim.step();
         let now = self.sim.now();
-        for (_, intervention) in self.interventions.iter().filter(|(at, _)| *at == now) {
+        // Interventions are kept in time order (a new one forgets every later one), so the ones
+        // made at this instant are found by bisection, not by a scan on every step.
+        let first = self.interventions.partition_point(|(at, _)| *at < now);
+        let end = self.interventions.partition_point(|(at, _)| *at <= now);
+        for (_, intervention) in &self.interventions[first..end] {
             self.sim.intervene(intervention);
         }
         self.horizon_ms = self.horizon_ms.max(now);
