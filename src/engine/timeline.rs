@@ -5,6 +5,7 @@
 
 use super::simulation::Simulation;
 use super::Millis;
+use std::rc::Rc;
 
 /// Snapshots kept at most. When full, every other one goes and the spacing doubles: memory stays
 /// this many copies of the engine for a run of any length, and re-simulation costs at most one
@@ -26,11 +27,12 @@ pub enum InterventionError {
 }
 
 /// An engine with its history. Interventions count as made at the end of their instant: the
-/// state at T includes what was done at T.
+/// state at T includes what was done at T. Snapshots never change once taken, so they are
+/// shared: cloning a timeline (the page does it every frame) copies one engine, not 33.
 #[derive(Clone, Debug)]
 pub struct Timeline<S: Intervene> {
     sim: S,
-    snapshots: Vec<S>,
+    snapshots: Vec<Rc<S>>,
     spacing_ms: Millis,
     interventions: Vec<(Millis, S::Intervention)>,
     /// The furthest instant this history has reached: the timeline's right end.
@@ -41,7 +43,7 @@ impl<S: Intervene> Timeline<S> {
     /// A timeline starting at `sim`'s present, with a snapshot every `spacing_ms` at first.
     pub fn new(sim: S, spacing_ms: Millis) -> Self {
         let spacing_ms = spacing_ms.max(1);
-        Self { horizon_ms: sim.now(), snapshots: vec![sim.clone()], sim, spacing_ms, interventions: Vec::new() }
+        Self { horizon_ms: sim.now(), snapshots: vec![Rc::new(sim.clone())], sim, spacing_ms, interventions: Vec::new() }
     }
 
     pub fn sim(&self) -> &S {
@@ -73,7 +75,7 @@ impl<S: Intervene> Timeline<S> {
         self.sim.intervene(&intervention);
         self.interventions.push((now, intervention));
         if let Some(last) = self.snapshots.last_mut().filter(|s| s.now() == now) {
-            *last = self.sim.clone();
+            *last = Rc::new(self.sim.clone());
         }
         Ok(())
     }
@@ -86,7 +88,7 @@ impl<S: Intervene> Timeline<S> {
         let index = self.snapshots.partition_point(|s| s.now() <= target_ms).saturating_sub(1);
         let snapshot = &self.snapshots[index];
         if target_ms < self.sim.now() || snapshot.now() > self.sim.now() {
-            self.sim = snapshot.clone();
+            self.sim = S::clone(snapshot);
         }
         target_ms
     }
@@ -123,9 +125,9 @@ impl<S: Intervene> Simulation for Timeline<S> {
             self.sim.intervene(intervention);
         }
         self.horizon_ms = self.horizon_ms.max(now);
-        let last = self.snapshots.last().map_or(0, S::now);
+        let last = self.snapshots.last().map_or(0, |s| s.now());
         if now >= last + self.spacing_ms && now % self.spacing_ms == 0 {
-            self.snapshots.push(self.sim.clone());
+            self.snapshots.push(Rc::new(self.sim.clone()));
             if self.snapshots.len() > MAX_SNAPSHOTS {
                 self.thin();
             }

@@ -9,10 +9,19 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ControlsProps {
     pub state: Rc<SqsPlayground>,
     pub dispatch: Callback<Action>,
+}
+
+/// The controls show the parameters, the preset and the seed, so only those re-render them; a
+/// frame of the running engine does not. The dispatch always reaches the same reducer.
+impl PartialEq for ControlsProps {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.state, &other.state);
+        a.params == b.params && a.preset == b.preset && a.seed == b.seed
+    }
 }
 
 /// How each ranged parameter is shown: (help text, unit, logarithmic track).
