@@ -221,7 +221,8 @@ fn expected_from(error: &serde_json::Error) -> &'static str {
 }
 
 /// Query keys the page reads itself, beside the link format's own.
-pub const PAGE_KEYS: &[&str] = &["w", "preset", "embed"];
+/// `panic` is the containment drill (`ui::crash`).
+pub const PAGE_KEYS: &[&str] = &["w", "preset", "embed", "panic"];
 
 /// A widget's state as a link describes it.
 #[derive(Clone, Debug, PartialEq)]

@@ -26,6 +26,10 @@ pub fn use_animation_frame(on_frame: Callback<f64>) {
 
         let (loop_window, loop_id, loop_closure) = (window.clone(), frame_id.clone(), closure.clone());
         *closure.borrow_mut() = Some(Closure::new(move |timestamp: f64| {
+            // After a panic the app's state is unusable: stop instead of calling into it.
+            if super::crash::happened() {
+                return;
+            }
             let elapsed = last_timestamp.get().map_or(0.0, |last| timestamp - last);
             last_timestamp.set(Some(timestamp));
             latest.borrow().emit(elapsed);

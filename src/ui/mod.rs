@@ -2,6 +2,7 @@
 //! Each widget's state changes go through its own reducer (`node::state`); the animation-frame
 //! loop lives in [`hooks`].
 
+mod crash;
 mod embed;
 mod frame;
 pub mod hooks;
@@ -21,7 +22,7 @@ use yew::prelude::*;
 
 /// Mounts the app into `#app`.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    crash::install();
     let root = mount_point();
     yew::Renderer::<App>::with_root(root).render();
 }

@@ -60,6 +60,14 @@ pub fn rewind<S: Intervene, P>(clock: &mut Clock, sim: &mut Timeline<S>, twin: O
     sim.restore_before(at_ms)
 }
 
+/// "Run to the end", the same for every widget: pause, and return the instant the frames must
+/// step the run to (a frame's budget at a time, so the page stays responsive).
+pub fn run_to_end(clock: &mut Clock, preset: &str) -> Millis {
+    clock.playing = false;
+    clock.settle();
+    run_end(preset)
+}
+
 /// Where a preset's run ends: its `duration_ms`, else the simulated day every run stops at.
 pub fn run_end(preset: &str) -> Millis {
     presets::preset(preset).and_then(|p| p.scenario().duration_ms).unwrap_or(MAX_SIM_MS)

@@ -9,26 +9,15 @@
 // Screenshots go to <repo>/target/screenshots/. The whole run is bounded to 180 s.
 // CHROMIUM=/path/to/chromium overrides the browser binary (default /usr/bin/chromium).
 
-import { createRequire } from 'node:module';
-import { createServer } from 'node:http';
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CHROMIUM, CHROMIUM_ARGS, REPO, SUBPATH, capped, fileAt, loadPlaywright, sleep, startServer } from './serve.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = resolve(process.argv[2] ?? join(REPO, 'dist'));
 // Optional: a build made with `trunk build --public-url /any/sub/path/`, served under that path.
 const SUBPATH_DIST = process.argv[3] ? resolve(process.argv[3]) : null;
-const SUBPATH = '/any/sub/path/';
-// Every response carries the strict policy the README promises the page works under.
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const SHOT_DIR = join(REPO, 'target', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const RUN_BUDGET_MS = 180_000;
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 // ---------------------------------------------------------------- reporting
 let passed = 0;
@@ -51,88 +40,6 @@ function summary() {
   console.log(`e2e: ${passed} passed, ${failed} failed`);
 }
 
-// ---------------------------------------------------------------- static server
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-};
-
-async function fileAt(path) {
-  try { return (await stat(path)).isFile() ? path : null; } catch { return null; }
-}
-
-async function handle(req, res) {
-  let pathname;
-  try { pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { pathname = null; }
-  let root = DIST;
-  if (SUBPATH_DIST && pathname !== null && pathname.startsWith(SUBPATH)) {
-    root = SUBPATH_DIST;
-    pathname = '/' + pathname.slice(SUBPATH.length);
-  }
-  const target = pathname === null ? null : resolve(root, '.' + pathname);
-  let file = null;
-  if (target && (target === root || target.startsWith(root + sep))) {
-    file = (await fileAt(target)) ?? (await fileAt(join(target, 'index.html')));
-    // SPA fallback: an unknown path whose last segment has no extension gets index.html.
-    if (!file && !extname(pathname)) file = await fileAt(join(root, 'index.html'));
-  }
-  if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
-    res.writeHead(file ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end(file ? 'method not allowed\n' : 'not found\n');
-    return;
-  }
-  const body = await readFile(file);
-  res.writeHead(200, {
-    'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'content-length': body.length,
-    'cache-control': 'no-store',
-    'content-security-policy': CSP,
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-function startServer() {
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`server error: ${e.message}\n`);
-    });
-  });
-  return new Promise((ok_, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok_(server));
-  });
-}
-
-// ---------------------------------------------------------------- helpers
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function capped(promise, ms) {
-  return Promise.race([Promise.resolve(promise).catch(() => {}), sleep(ms)]);
-}
-function loadPlaywright() {
-  const req = createRequire(join(REPO, '.tools', 'noop.js'));
-  try { return req('playwright-core'); } catch (e) {
-    throw new Error(`cannot load playwright-core from ${REPO}/.tools/node_modules (run scripts/setup.sh): ${e.message}`);
-  }
-}
-
 // ---------------------------------------------------------------- the run
 // Anything main() awaits has its own timeout; the budget below is the backstop.
 let server = null;
@@ -151,7 +58,7 @@ async function main() {
     return;
   }
   const { chromium } = loadPlaywright();
-  server = await startServer();
+  server = await startServer(DIST, SUBPATH_DIST);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const isLocal = (url) => url.startsWith(origin + '/') || url === origin || /^(data|blob|about):/.test(url);
 
@@ -334,6 +241,69 @@ async function main() {
       await sleep(1_000);
       const b = Number(await time.getAttribute('data-ms'));
       if (!(b > a)) throw new Error(`simulated time stuck at ${a} after a garbage link`);
+    } finally {
+      await other.close();
+    }
+  });
+
+  await check('a panic inside a widget shows an error panel with a reset link, the console keeps the report', async () => {
+    const other = await context.newPage();
+    const errors = [];
+    other.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    try {
+      await other.goto(origin + '/?preset=article-campaign&panic=sqs', { waitUntil: 'load', timeout: 15_000 });
+      const panel = other.locator('[data-testid="crash-panel"]');
+      await panel.waitFor({ state: 'visible', timeout: 15_000 });
+      const text = await panel.innerText();
+      for (const words of ['SQS + Lambda widget stopped', 'containment drill', 'Reset']) {
+        if (!text.includes(words)) throw new Error(`the panel does not say "${words}": ${text}`);
+      }
+      if (!errors.some((e) => e.includes('containment drill'))) throw new Error(`the panic's report is not in the console: ${errors.join(' | ')}`);
+      const shown = errors.length;
+      await sleep(500);
+      if (errors.length !== shown) throw new Error(`${errors.length - shown} more console errors after the panic: the other widgets kept running`);
+      await panel.locator('a').click({ timeout: 5_000 });
+      const time = other.locator('[data-testid="sim-time"]').first();
+      await time.waitFor({ state: 'attached', timeout: 15_000 });
+      if (new URL(other.url()).search !== '') throw new Error(`reset went to ${other.url()}, not the bare page`);
+      const a = Number(await time.getAttribute('data-ms'));
+      await sleep(700);
+      if (!(Number(await time.getAttribute('data-ms')) > a)) throw new Error('the reset page does not run');
+    } finally {
+      await other.close();
+    }
+  });
+
+  await check('a 10-minute frame gap (a background tab) is capped: no catch-up, the page answers at once', async () => {
+    const other = await context.newPage();
+    try {
+      // From the moment the test asks, every animation-frame timestamp is 10 minutes later, as
+      // if the tab had slept: the next frame sees one 600,000 ms gap.
+      await other.addInitScript(() => {
+        const schedule = window.requestAnimationFrame.bind(window);
+        let offset = 0;
+        window.__sleepTab = () => { offset = 600_000; };
+        window.requestAnimationFrame = (callback) => schedule((timestamp) => callback(timestamp + offset));
+      });
+      await other.goto(origin + '/?w=node&preset=article-export-piped', { waitUntil: 'load', timeout: 15_000 });
+      const time = other.locator('[data-testid="sim-time"]').first();
+      await time.waitFor({ state: 'attached', timeout: 15_000 });
+      await other.locator('select[aria-label="Speed"]').first().selectOption('1', { timeout: 5_000 });
+      await sleep(300);
+      const before = Number(await time.getAttribute('data-ms'));
+      const slept = Date.now();
+      await other.evaluate(() => window.__sleepTab());
+      await sleep(500);
+      const after = Number(await time.getAttribute('data-ms'));
+      const wall = Date.now() - slept;
+      // At 1×: the wall time that passed, plus at most one capped frame (250 ms), plus slack.
+      if (after - before > wall + 250 + 200) throw new Error(`simulated time jumped ${after - before} ms in ${wall} ms of wall time`);
+      if (!(after > before)) throw new Error(`simulated time stopped at ${before} ms after the gap`);
+      const asked = Date.now();
+      await other.locator('.transport button.primary').first().click({ timeout: 2_000 });
+      await other.waitForFunction(() => document.querySelector('.transport button.primary')?.getAttribute('aria-pressed') === 'true', null, { timeout: 2_000 });
+      const answered = Date.now() - asked;
+      if (answered > 1_000) throw new Error(`pausing took ${answered} ms after the gap`);
     } finally {
       await other.close();
     }

@@ -132,7 +132,8 @@ pub fn KafkaWidget() -> Html {
             <Transport clock={view.clock.clone()} now={view.sim.now()} status={status} step_ms={STEP_MS}
                 time_testid="kafka-sim-time"
                 on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
-                on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
+                on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)}
+                on_end={dispatch.reform(|_| Action::RunToEnd)} />
             <TimelineBar now={view.sim.now()} horizon={view.sim.horizon_ms().max(view.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={STEP_MS}
                 snapshots={view.sim.snapshot_count()} widget="kafka" on_rewind={dispatch.reform(Action::Rewind)} />
             <TwinPanel widget="kafka" label_a={label_a} label_b={label_b}

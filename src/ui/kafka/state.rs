@@ -31,6 +31,8 @@ pub enum Action {
     Step,
     /// Drag the timeline: put the engine at this instant of the run so far (then play on).
     Rewind(Millis),
+    /// Run on to the end of the preset's run (or the simulated day), then stop.
+    RunToEnd,
     /// Run a twin with the other policy beside this run, or stop it.
     SetTwin(bool),
     SetSpeed(f64),
@@ -231,20 +233,23 @@ impl Reducible for KafkaPlayground {
         let mut next = Rc::unwrap_or_clone(self);
         next.revision += 1;
         match action {
-            Action::Frame { real_ms } => match next.seek_to {
-                Some(target) => {
-                    if frame::seek(&mut next.sim, target) {
-                        next.seek_to = None;
+            Action::Frame { real_ms } => {
+                crate::ui::crash::drill("kafka");
+                match next.seek_to {
+                    Some(target) => {
+                        if frame::seek(&mut next.sim, target) {
+                            next.seek_to = None;
+                        }
+                        next.follow_twin(0);
                     }
-                    next.follow_twin(0);
+                    None => {
+                        let steps = next.clock.steps_for_frame(real_ms);
+                        next.advance(steps);
+                        let (rebalances, text) = situation(&next.sim);
+                        next.narration.offer(rebalances, false, text, real_ms);
+                    }
                 }
-                None => {
-                    let steps = next.clock.steps_for_frame(real_ms);
-                    next.advance(steps);
-                    let (rebalances, text) = situation(&next.sim);
-                    next.narration.offer(rebalances, false, text, real_ms);
-                }
-            },
+            }
             Action::TogglePlay => next.clock.playing = !next.clock.playing,
             Action::Step => {
                 next.clock.playing = false;
@@ -253,6 +258,7 @@ impl Reducible for KafkaPlayground {
             Action::Rewind(at_ms) => {
                 next.seek_to = Some(twin::rewind(&mut next.clock, &mut next.sim, next.twin.as_mut(), at_ms));
             }
+            Action::RunToEnd => next.seek_to = Some(twin::run_to_end(&mut next.clock, &next.base_preset)),
             Action::SetTwin(on) => {
                 next.twin = on.then(|| next.make_twin());
             }

@@ -91,7 +91,8 @@ pub fn NodeWidget() -> Html {
             </div>
             <Transport clock={view.clock.clone()} now={view.sim.now()} status={status}
                 on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
-                on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)} />
+                on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)}
+                on_end={dispatch.reform(|_| Action::RunToEnd)} />
             <TimelineBar now={view.sim.now()} horizon={view.sim.horizon_ms().max(view.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={crate::engine::STEP_MS}
                 snapshots={view.sim.snapshot_count()} widget="node" on_rewind={dispatch.reform(Action::Rewind)} />
             <LinkBar title="Backpressure Playground: Node.js streams" make_pairs={{

@@ -38,6 +38,8 @@ pub enum Action {
     Step,
     /// Drag the timeline: put the engine at this instant of the run so far (then play on).
     Rewind(Millis),
+    /// Run on to the end of the preset's run (or the simulated day), then stop.
+    RunToEnd,
     /// Run a twin with the other policy beside this run, or stop it.
     SetTwin(bool),
     SetSpeed(f64),
@@ -195,6 +197,7 @@ impl Playground {
     }
 
     fn frame(&mut self, real_ms: f64) {
+        crate::ui::crash::drill("node");
         if let Some(target) = self.seek_to {
             if frame::seek(&mut self.sim, target) {
                 self.seek_to = None;
@@ -311,6 +314,7 @@ impl Reducible for Playground {
             Action::Rewind(at_ms) => {
                 next.seek_to = Some(twin::rewind(&mut next.clock, &mut next.sim, next.twin.as_mut(), at_ms));
             }
+            Action::RunToEnd => next.seek_to = Some(twin::run_to_end(&mut next.clock, &next.base_preset)),
             Action::SetTwin(on) => {
                 next.twin = on.then(|| next.make_twin());
             }

@@ -36,6 +36,8 @@ pub enum Action {
     Step,
     /// Drag the timeline: put the engine at this instant of the run so far (then play on).
     Rewind(Millis),
+    /// Run on to the end of the preset's run (or the simulated day), then stop.
+    RunToEnd,
     /// Run a twin with the other policy beside this run, or stop it.
     SetTwin(bool),
     SetSpeed(f64),
@@ -212,6 +214,7 @@ impl SqsPlayground {
     }
 
     fn frame(&mut self, real_ms: f64) {
+        crate::ui::crash::drill("sqs");
         if let Some(target) = self.seek_to {
             if frame::seek(&mut self.sim, target) {
                 self.seek_to = None;
@@ -258,6 +261,7 @@ impl Reducible for SqsPlayground {
             Action::Rewind(at_ms) => {
                 next.seek_to = Some(twin::rewind(&mut next.clock, &mut next.sim, next.twin.as_mut(), at_ms));
             }
+            Action::RunToEnd => next.seek_to = Some(twin::run_to_end(&mut next.clock, &next.base_preset)),
             Action::SetTwin(on) => {
                 next.twin = on.then(|| next.make_twin());
             }

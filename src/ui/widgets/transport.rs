@@ -16,6 +16,8 @@ pub struct TransportProps {
     pub on_step: Callback<()>,
     pub on_reset: Callback<()>,
     pub on_speed: Callback<f64>,
+    /// Run on to the end of the run, within each frame's budget.
+    pub on_end: Callback<()>,
     /// The engine's step, for the step button's label.
     #[prop_or(1)]
     pub step_ms: Millis,
@@ -37,6 +39,8 @@ pub fn Transport(props: &TransportProps) -> Html {
                 { if playing { "Pause" } else { "Play" } }
             </button>
             <button type="button" onclick={props.on_step.reform(|_| ())} title={format!("Advance one {} ms engine step", props.step_ms)}>{ format!("Step {} ms", props.step_ms) }</button>
+            <button type="button" onclick={props.on_end.reform(|_| ())} data-testid="run-to-end"
+                title="Run on to the end of this run without drawing every frame">{ "⏭ To the end" }</button>
             <button type="button" onclick={props.on_reset.reform(|_| ())}>{ "↺ Reset" }</button>
             <label class="select">{ "speed " }
                 <select onchange={on_speed} aria-label="Speed">
