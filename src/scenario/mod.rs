@@ -5,6 +5,7 @@
 //! ```
 
 pub mod presets;
+pub mod stress;
 
 pub use presets::{preset, Preset};
 

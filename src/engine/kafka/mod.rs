@@ -16,7 +16,7 @@ pub use params::{Assignor, Client, Distribution, Downstream, Group, KafkaParams,
 pub use producer::ProducerState;
 pub use sim::{EventSource, KafkaSim, TimedEvent, EVENT_LOG_CAPACITY};
 pub use summary::{GroupSummary, KafkaSummary, PartitionSummary};
-pub use validate::{validate, ParamError, GROUP_RANGES, RANGES};
+pub use validate::{validate, ParamError, GROUP_RANGES, MAX_GROUPS, RANGES};
 
 /// Kafka's engine step. The shortest times that matter here are a rebalance (seconds), a poll
 /// gap (≥ 1 s) and `fetch.max.wait.ms` (500 ms); processing is counted per batch in microseconds,
