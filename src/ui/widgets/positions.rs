@@ -23,7 +23,11 @@ fn apply(root: &Element) {
         let style = element.style();
         for property in ["left", "width"] {
             if let Some(percent) = element.get_attribute(&format!("data-{property}")) {
-                let _ = style.set_property(property, &format!("{percent}%"));
+                // Writing an unchanged value still invalidates the style: write changes only.
+                let wanted = format!("{percent}%");
+                if style.get_property_value(property).ok().as_deref() != Some(wanted.as_str()) {
+                    let _ = style.set_property(property, &wanted);
+                }
             }
         }
     }
