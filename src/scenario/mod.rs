@@ -11,7 +11,7 @@ pub use presets::{preset, Preset};
 use crate::engine::kafka::{self, KafkaParams, KafkaSim, KafkaSummary};
 use crate::engine::node::{self, NodeParams, NodeSim, NodeSummary, ParamError};
 use crate::engine::sqs::{self, SqsParams, SqsSim, SqsSummary};
-use crate::engine::Millis;
+use crate::engine::{Millis, Simulation};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -120,6 +120,16 @@ impl Scenario {
         Ok(())
     }
 
+    /// The engine's [`Simulation::state_hash`] after running to `until` (sooner if it finishes):
+    /// computed the same way natively and in wasm, so the two builds can be compared.
+    pub fn state_hash_at(&self, until: Millis) -> u64 {
+        match &self.system {
+            System::NodeStream(params) => state_hash_after(NodeSim::new(params.clone(), self.seed), until),
+            System::Kafka(params) => state_hash_after(KafkaSim::new(params.clone(), self.seed), until),
+            System::SqsLambda(params) => state_hash_after(SqsSim::new(params.clone(), self.seed), until),
+        }
+    }
+
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("a scenario always serialises")
     }
@@ -145,6 +155,14 @@ impl Scenario {
             }
         }
     }
+}
+
+/// Steps `sim` to `until`, or until it has finished, and fingerprints it.
+fn state_hash_after<S: Simulation>(mut sim: S, until: Millis) -> u64 {
+    while sim.now() < until && !sim.is_finished() {
+        sim.step();
+    }
+    sim.state_hash()
 }
 
 /// Deserialises a system's params after checking that arrays stand only where the type is a list.
