@@ -289,3 +289,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_control_character_in_a_key_or_value_is_escaped_so_the_error_stays_on_one_line() {
+    // Found by the stacked damage above: random bytes spelled `\n` inside a key.
+    let mut bad_value = preset_json(0);
+    bad_value["params"]["mode"] = Value::from("pi\npe");
+    let mut bad_key = preset_json(0);
+    bad_key["params"]["cursor"]["batch\nSize"] = Value::from(1);
+    for (tree, shown) in [(bad_value, r"`pi\npe`"), (bad_key, r"params.cursor.batch\nSize: unknown field `batch\nSize`")] {
+        let error = Scenario::from_json(&tree.to_string()).expect_err("refused");
+        assert_one_line(&error);
+        assert!(error.to_string().contains(shown), "{error}");
+    }
+}

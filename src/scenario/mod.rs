@@ -185,7 +185,7 @@ fn check_shape(path: &str, value: &serde_json::Value, template: Option<&serde_js
                     Some(Value::Null) => "an array is not allowed here".to_string(),
                     Some(other) => format!("expected {}, got an array", kind_of(other)),
                 };
-                return Err(ScenarioError::Syntax { path: path.to_string(), message });
+                return Err(ScenarioError::Syntax { path: one_line(path), message });
             };
             for (index, item) in items.iter().enumerate() {
                 check_shape(&format!("{path}[{index}]"), item, template_items.first())?;
@@ -248,6 +248,12 @@ fn plain_message(message: &str) -> String {
     words.join(" ")
 }
 
+/// A key or value from the file can hold a control character (`"a\nb"`): written as its escape,
+/// so that the error naming it stays on one line.
+fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 /// Deserialises `value`, naming the path of any error under `prefix`.
 fn deserialize_at<T: serde::de::DeserializeOwned>(prefix: &str, value: serde_json::Value) -> Result<T, ScenarioError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
@@ -257,6 +263,6 @@ fn deserialize_at<T: serde::de::DeserializeOwned>(prefix: &str, value: serde_jso
             (p, ".") => p.trim_end_matches('.').to_string(),
             (p, inner) => format!("{p}{inner}"),
         };
-        ScenarioError::Syntax { path, message: plain_message(&error.inner().to_string()) }
+        ScenarioError::Syntax { path: one_line(&path), message: one_line(&plain_message(&error.inner().to_string())) }
     })
 }
