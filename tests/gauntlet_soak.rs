@@ -4,7 +4,7 @@
 //! entries the engine keeps (its `footprint()`) after hour 24 are within a small factor of
 //! those after hour 1, and under a fixed ceiling.
 //!
-//! Run in release (`cargo test --profile gauntlet --test gauntlet_soak`).
+//! Optimised, so `cargo test` leaves it out: `cargo test --profile gauntlet --test gauntlet_soak`.
 
 use backpressure_playground::engine::kafka::{self, KafkaSim};
 use backpressure_playground::engine::node::{self, Mode, NodeSim};
