@@ -5,9 +5,8 @@
 //! or the AWS / PostgreSQL rules as stated in semantics.md.
 
 use backpressure_playground::engine::sqs::{
-    validate, Arrivals, Database, EventSourceMapping, Function, FunctionResponseType, Queue, RedrivePolicy, RetryPolicy,
-    ScalingConfig,
-    Spike, SqsParams, SqsSim, SqsSummary, TimeoutChange, STEP_MS,
+    validate, Arrivals, Database, EventSourceMapping, Function, FunctionResponseType, Queue, RedrivePolicy, ScalingConfig, SqsParams,
+    SqsSim, SqsSummary, TimeoutChange, STEP_MS,
 };
 use backpressure_playground::engine::Millis;
 use backpressure_playground::scenario::{preset, System};

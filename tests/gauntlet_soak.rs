@@ -48,10 +48,11 @@ fn assert_no_growth(system: &str, (hour_one, day): (usize, usize), ceiling: usiz
 
 #[test]
 fn node_at_full_rate_for_a_day_keeps_its_memory() {
-    // Every rate at its maximum; the client's bandwidth alone is set so that the exports are still
-    // sending at hour 24 (1e8 rows × 100 kB at 1.25 GB/s each would be done in 2.2 h).
-    let mut params = node::NodeParams { mode: Mode::Pipe, total_rows: 100_000_000, row_bytes: 100_000, ..Default::default() };
-    params.concurrent_exports = 2;
+    // Every rate at its maximum, two exports sharing the uplink; only the clients' bandwidth is set
+    // so that the exports are still sending at hour 24 (10^8 rows × 100 kB at 1.25 GB/s would be
+    // done in 2.2 h), and `.pipe()` so that the process does not die first.
+    let mut params =
+        node::NodeParams { mode: Mode::Pipe, total_rows: 100_000_000, row_bytes: 100_000, concurrent_exports: 2, ..Default::default() };
     params.cursor.batch_size = 100_000;
     params.cursor.round_trip_ms = 0;
     params.cursor.db_rows_per_second = 10_000_000;
@@ -73,19 +74,23 @@ fn kafka_at_full_rate_for_a_day_keeps_its_memory() {
     // 10^6 events/s × the largest peak, all day: 10^8 records/s of the smallest size into 64
     // partitions of the smallest segments, deleted after the shortest retention; the fastest
     // consumers fall behind, so lag, segments and retention all keep moving.
-    let mut params = kafka::KafkaParams::default();
-    params.topic = kafka::Topic {
-        partitions: kafka::validate::MAX_PARTITIONS,
-        record_bytes: 10,
-        retention_ms: 60_000,
-        retention_bytes: None,
-        segment_bytes: 1_048_576,
-        retention_check_interval_ms: 1_000,
+    let mut params = kafka::KafkaParams {
+        topic: kafka::Topic {
+            partitions: kafka::validate::MAX_PARTITIONS,
+            record_bytes: 10,
+            retention_ms: 60_000,
+            retention_bytes: None,
+            segment_bytes: 1_048_576,
+            retention_check_interval_ms: 1_000,
+        },
+        producer: kafka::Producer {
+            events_per_second: 1_000_000,
+            peak: kafka::Peak { multiplier: 100, start_ms: 0, duration_ms: MAX_SIM_MS },
+            broker_bytes_per_second: 10_000_000_000,
+            ..Default::default()
+        },
+        ..Default::default()
     };
-    let p = &mut params.producer;
-    p.events_per_second = 1_000_000;
-    p.peak = kafka::Peak { multiplier: 100, start_ms: 0, duration_ms: MAX_SIM_MS };
-    p.broker_bytes_per_second = 10_000_000_000;
     for group in &mut params.groups {
         group.members = 16;
         group.max_poll_records = 10_000;
@@ -107,17 +112,19 @@ fn kafka_at_full_rate_for_a_day_keeps_its_memory() {
 fn sqs_at_full_rate_for_a_day_keeps_its_memory() {
     // The campaign's rate all day on top of the normal rate's maximum, a million messages at the
     // start, the largest batches of the fastest handler, and every concurrency at its maximum.
-    let mut params = sqs::SqsParams::default();
-    params.arrivals = sqs::Arrivals {
-        messages_per_minute: 1_000_000,
-        initial_messages: 1_000_000,
-        poison_percent: 1,
-        spike: Some(sqs::Spike { start_seconds: 0, duration_seconds: MAX_SIM_MS / 1000, messages_per_minute: 1_000_000 }),
-    };
-    params.queue = sqs::Queue {
-        visibility_timeout: 900,
-        message_retention_period: 60,
-        redrive_policy: Some(sqs::RedrivePolicy { max_receive_count: 1 }),
+    let mut params = sqs::SqsParams {
+        arrivals: sqs::Arrivals {
+            messages_per_minute: 1_000_000,
+            initial_messages: 1_000_000,
+            poison_percent: 1,
+            spike: Some(sqs::Spike { start_seconds: 0, duration_seconds: MAX_SIM_MS / 1000, messages_per_minute: 1_000_000 }),
+        },
+        queue: sqs::Queue {
+            visibility_timeout: 900,
+            message_retention_period: 60,
+            redrive_policy: Some(sqs::RedrivePolicy { max_receive_count: 1 }),
+        },
+        ..Default::default()
     };
     params.event_source_mapping.batch_size = 10_000;
     params.event_source_mapping.maximum_batching_window_in_seconds = 1;
