@@ -9,6 +9,9 @@ export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
 echo "== native: engine, scenario format, bpsim CLI"
 cargo test --locked
 
+echo "== gauntlet: 30,000 random runs and a simulated day per system, optimised (profile gauntlet)"
+cargo test --locked --profile gauntlet --test gauntlet_conservation --test gauntlet_soak
+
 echo "== browser: components in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --locked --target wasm32-unknown-unknown --test web --test web_kafka --test web_sqs

@@ -193,8 +193,10 @@ fn set_path(tree: &mut Value, path: &str, raw: &str, notices: &mut Vec<Notice>) 
         (Value::Bool(_), Value::Bool(_)) | (Value::Array(_), Value::Array(_)) => true,
         (Value::String(_), _) => true,
         // A nullable value (`containerLimitMb`, `highWaterMark`) takes null or a whole number.
-        (Value::Null, Value::Null) => true,
         (Value::Null, Value::Number(n)) => n.is_u64(),
+        // An optional setting the base has (`maxEvents`, an outage) is turned off with null, and
+        // one it lacks (a spike) is set whole; the typed check below refuses what cannot be null.
+        (_, Value::Null) | (Value::Null, Value::Object(_)) => true,
         _ => false,
     };
     match parsed {
@@ -331,6 +333,23 @@ mod tests {
     }
 
     #[test]
+    fn an_optional_setting_is_turned_off_and_on_by_a_link() {
+        let mut limited = NodeParams::default();
+        limited.memory.container_limit_mb = Some(2_048);
+        let unlimited = NodeParams::default();
+        let decoded = decode(&encode(&unlimited, &limited, 1, 0), &limited, &[]);
+        assert_eq!((decoded.params, decoded.notices), (unlimited, vec![]));
+
+        let calm = KafkaParams::default();
+        let mut outage = calm.clone();
+        outage.groups[0].outage = Some(kafka::Outage { start_ms: 1_000, duration_ms: 2_000 });
+        for (from, to) in [(&calm, &outage), (&outage, &calm)] {
+            let decoded = decode(&encode(to, from, 1, 0), from, &[]);
+            assert_eq!((&decoded.params, decoded.notices), (to, vec![]));
+        }
+    }
+
+    #[test]
     fn only_changes_are_written() {
         let base = NodeParams::default();
         let mut changed = base.clone();
@@ -347,6 +366,7 @@ mod tests {
             ("nonsense", "1"),
             ("cursor/nope", "2"),
             ("rowBytes", "lots"),
+            ("nodeMajor", "null"),
             ("concurrentExports", "5000"),
             ("cursor/batchSize", "-3"),
             ("mode", "sideways"),
@@ -359,6 +379,7 @@ mod tests {
         assert!(has("version 9"), "{text:?}");
         assert!(has("unknown key “nonsense”") && has("unknown key “cursor/nope”"), "{text:?}");
         assert!(has("“rowBytes”: expected a whole number"), "{text:?}");
+        assert!(has("“nodeMajor”: expected a value of the right kind"), "{text:?}");
         assert!(has("“concurrentExports” = 5000 is out of range; used 50"), "{text:?}");
         assert!(has("“cursor/batchSize” = -3 is out of range; used 1"), "{text:?}");
         assert!(has("“mode”: expected one of the listed choices"), "{text:?}");

@@ -10,35 +10,13 @@ use backpressure_playground::engine::Millis;
 use backpressure_playground::scenario::{preset, System};
 use proptest::prelude::*;
 
+mod common;
+use common::kafka::assert_conserved;
+
 fn preset_params(name: &str) -> (KafkaParams, u64) {
     let scenario = preset(name).unwrap_or_else(|| panic!("no preset {name}")).scenario();
     let System::Kafka(params) = scenario.system else { panic!("{name} is not a Kafka preset") };
     (params, scenario.seed)
-}
-
-/// Every identity the model promises, checked on one state.
-fn assert_conserved(sim: &KafkaSim, context: &str) {
-    let producer = sim.producer();
-    assert_eq!(
-        producer.generated,
-        producer.sent + producer.buffered + producer.blocked_count() + producer.send_failures,
-        "{context}: producer at {}",
-        sim.now()
-    );
-    assert_eq!(sim.produced(), sim.retained() + sim.deleted(), "{context}: log at {}", sim.now());
-    let log_total: u64 = sim.logs().iter().map(|l| l.end).sum();
-    assert_eq!(sim.produced(), log_total, "{context}: appended = sum of log ends");
-    for (g, group) in sim.groups().iter().enumerate() {
-        for (p, (cursor, log)) in group.cursors.iter().zip(sim.logs()).enumerate() {
-            // distinct processed + lost + not yet processed = produced, per partition.
-            assert_eq!(cursor.distinct + cursor.lost + (log.end - cursor.frontier), log.end, "{context}: group {g} partition {p}");
-            assert!(cursor.position <= log.end && cursor.committed.unwrap_or(0) <= log.end, "{context}: cursor past the end");
-        }
-        let c = group.counters;
-        assert_eq!(c.processed, c.distinct + c.duplicates, "{context}: group {g} counters");
-        let owned: usize = group.members.iter().map(|m| m.assigned.len()).sum();
-        assert!(owned <= sim.logs().len(), "{context}: a partition owned twice");
-    }
 }
 
 fn run_checked(sim: &mut KafkaSim, steps: u64, context: &str) {
@@ -326,74 +304,11 @@ fn idle_members_without_partitions_are_never_evicted() {
 // Random parameters
 // ---------------------------------------------------------------------------------------------
 
-fn group_strategy() -> impl Strategy<Value = Group> {
-    (
-        (1u64..=8, prop_oneof![Just(Client::Java), Just(Client::Kafkajs)], prop_oneof![Just(Assignor::Range), Just(Assignor::Roundrobin)]),
-        (1u64..=1_000, 1_000u64..=60_000, any::<bool>(), any::<bool>()),
-        (1u64..=500_000, 0u64..=50, proptest::option::of(1_000u64..=20_000), proptest::option::of((0u64..=30_000, 0u64..=60_000))),
-        prop_oneof![Just(OffsetReset::Earliest), Just(OffsetReset::Latest)],
-    )
-        .prop_map(|((members, client, assignor), (records, interval, auto, hb), (per_record_us, spread, downstream, outage), reset)| {
-            let mut g = Group::named("g");
-            g.members = members;
-            g.client = client;
-            g.assignor = assignor;
-            g.max_poll_records = records;
-            g.max_poll_interval_ms = interval;
-            g.kafkajs_session_timeout = interval.max(6_000);
-            g.enable_auto_commit = auto;
-            g.heartbeat_in_each_batch = hb;
-            g.processing.per_record_us = per_record_us;
-            g.processing.distribution = backpressure_playground::engine::kafka::Distribution::Uniform;
-            g.processing.spread_percent = spread;
-            g.downstream.records_per_second = downstream;
-            g.downstream.max_backlog = 2_000;
-            g.downstream.pause_cooldown_ms = 5_000;
-            g.auto_offset_reset = reset;
-            g.outage = outage.map(|(start_ms, duration_ms)| Outage { start_ms, duration_ms });
-            g
-        })
-}
-
-fn params_strategy() -> impl Strategy<Value = KafkaParams> {
-    (
-        (1u64..=16, 0u64..=20_000, 1u64..=10, 0u64..=100, any::<bool>()),
-        (1_000_000u64..=50_000_000, 0u64..=5_000, 60_000u64..=120_000, proptest::option::of(1_048_576u64..=20_000_000)),
-        proptest::collection::vec(group_strategy(), 1..=3),
-    )
-        .prop_map(|((partitions, rate, multiplier, hot, keyed), (broker, block, retention_ms, retention_bytes), mut groups)| {
-            for (i, g) in groups.iter_mut().enumerate() {
-                g.group_id = format!("g{i}");
-            }
-            KafkaParams {
-                topic: Topic {
-                    partitions,
-                    segment_bytes: 1_048_576,
-                    retention_ms,
-                    retention_bytes,
-                    retention_check_interval_ms: 5_000,
-                    ..Topic::default()
-                },
-                producer: Producer {
-                    events_per_second: rate,
-                    peak: backpressure_playground::engine::kafka::Peak { multiplier, start_ms: 10_000, duration_ms: 20_000 },
-                    keyed,
-                    hot_key_percent: hot,
-                    broker_bytes_per_second: broker,
-                    buffer_memory: 1_048_576,
-                    max_block_ms: block,
-                    ..Producer::default()
-                },
-                groups,
-            }
-        })
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn conservation_holds_for_any_valid_params(params in params_strategy(), seed in any::<u64>()) {
+    fn conservation_holds_for_any_valid_params(params in common::kafka::params(), seed in any::<u64>()) {
         prop_assert!(backpressure_playground::engine::kafka::validate(&params).is_ok(), "{:?}", backpressure_playground::engine::kafka::validate(&params));
         let mut sim = KafkaSim::new(params, seed);
         run_checked(&mut sim, 9_000, "proptest");

@@ -15,6 +15,9 @@ use backpressure_playground::engine::Millis;
 use backpressure_playground::scenario::{preset, Scenario};
 use proptest::prelude::*;
 
+mod common;
+use common::node::assert_conserved;
+
 /// The article's export (presets.rs `article_export`), with a total small enough for fast tests:
 /// 66,667 rows/s from the cursor, 3,125 rows/s to a 1 MB/s client, 320 B rows.
 fn article(mode: Mode, total_rows: u64) -> NodeParams {
@@ -36,24 +39,6 @@ fn stage(kind: StageKind) -> Stage {
 fn sim(params: NodeParams, seed: u64) -> NodeSim {
     validate(&params).expect("test params are valid");
     NodeSim::new(params, seed)
-}
-
-/// What conservation means for one export: every fetched row is either at the client or in a buffer.
-fn assert_conserved(sim: &NodeSim, context: &str) {
-    let total = sim.params().total_rows;
-    for (index, export) in sim.exports().iter().enumerate() {
-        let c = &export.counters;
-        assert_eq!(
-            c.rows_fetched,
-            c.rows_delivered + export.rows_buffered(),
-            "{context}: export {index} at {} ms loses or invents rows: {c:?}",
-            sim.now()
-        );
-        assert!(c.rows_written <= c.rows_fetched, "{context}: export {index} wrote rows it never fetched: {c:?}");
-        assert!(c.rows_delivered <= c.rows_written, "{context}: export {index} delivered rows it never wrote: {c:?}");
-        assert!(c.rows_fetched <= total, "{context}: export {index} fetched past the table: {c:?}");
-        assert!(c.app_write_false <= c.write_false, "{context}: {c:?}");
-    }
 }
 
 /// The configurations the invariant tests sweep: no stages, every legal chain of stages,
@@ -672,81 +657,11 @@ fn fast_clients_share_the_uplink_even_when_exports_empty_within_a_step() {
 // Property: random valid parameters
 // ---------------------------------------------------------------------------------------------
 
-/// Every legal chain: batch stages on row objects, then optionally csv and gzip stages on bytes.
-fn stages_strategy() -> impl Strategy<Value = Vec<Stage>> {
-    let one = |kinds: Vec<StageKind>| {
-        (
-            proptest::sample::select(kinds),
-            proptest::option::of(1u64..200_000),
-            1u64..2_000_000,
-            any::<bool>(),
-            1u64..=100,
-            1u64..200,
-        )
-            .prop_map(|(kind, high_water_mark, rows_per_second, ignores_high_water_mark, compression_percent, rows_per_chunk)| Stage {
-                kind,
-                high_water_mark,
-                rows_per_second,
-                ignores_high_water_mark,
-                compression_percent,
-                rows_per_chunk,
-            })
-    };
-    (
-        proptest::collection::vec(one(vec![StageKind::Batch]), 0..=2),
-        proptest::option::of(one(vec![StageKind::Csv])),
-        proptest::collection::vec(one(vec![StageKind::Gzip]), 0..=1),
-    )
-        .prop_map(|(mut batches, csv, gzips)| {
-            if let Some(csv) = csv {
-                batches.push(csv);
-                batches.extend(gzips);
-            }
-            batches
-        })
-}
-
-fn params_strategy() -> impl Strategy<Value = NodeParams> {
-    (
-        (proptest::sample::select(vec![Mode::Naive, Mode::Pipe]), 8u64..=26, 1u64..3_000, 10u64..5_000, 1u64..=4),
-        (1u64..500, 0u64..20, 1_000u64..2_000_000, any::<bool>(), 0u64..=90, 1u64..200),
-        (1_000u64..10_000_000, 1_000u64..20_000_000, proptest::option::of(1u64..100_000)),
-        (0u64..64, 0u64..64, 16u64..512, proptest::option::of(16u64..1_024), 16u64..5_000, 0u64..500),
-        stages_strategy(),
-    )
-        .prop_map(|(top, cursor, net, mem, stages)| {
-            let (mode, node_major, total_rows, row_bytes, concurrent_exports) = top;
-            let (batch_size, round_trip_ms, db_rows_per_second, honours_row_limit, jitter_percent, readable_hwm) = cursor;
-            let (client, uplink, response_hwm) = net;
-            let (base_heap_mb, native_overhead_mb, max_old_space_size_mb, container_limit_mb, row_object_bytes, chunk_overhead_bytes) = mem;
-            NodeParams {
-                mode,
-                node_major,
-                total_rows,
-                row_bytes,
-                concurrent_exports,
-                cursor: Cursor { batch_size, round_trip_ms, db_rows_per_second, honours_row_limit, jitter_percent },
-                readable: backpressure_playground::engine::node::Readable { high_water_mark: readable_hwm },
-                stages,
-                response: backpressure_playground::engine::node::Response { high_water_mark: response_hwm },
-                network: Network { client_bytes_per_second: client, uplink_bytes_per_second: uplink },
-                memory: Memory {
-                    base_heap_mb,
-                    native_overhead_mb,
-                    max_old_space_size_mb,
-                    container_limit_mb,
-                    row_object_bytes,
-                    chunk_overhead_bytes,
-                },
-            }
-        })
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn conservation_holds_for_any_valid_params(params in params_strategy(), seed in any::<u64>()) {
+    fn conservation_holds_for_any_valid_params(params in common::node::params(), seed in any::<u64>()) {
         prop_assert_eq!(validate(&params), Ok(()));
         let honouring = params.mode == Mode::Pipe
             && params.cursor.honours_row_limit

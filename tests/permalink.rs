@@ -1,39 +1,125 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Links from anywhere (hand-edited, truncated, hostile) never break the page: decoding always
-//! yields parameters that pass validation, and a link made from a state reproduces it.
+//! yields parameters that pass validation, a bad key is named in a notice, and a link made from
+//! a state reproduces it, for every system.
 
-use backpressure_playground::engine::node::{validate, NodeParams, NodeSim, NodeSummary};
-use backpressure_playground::permalink::{decode, encode};
-use backpressure_playground::scenario::{presets, System};
+use backpressure_playground::engine::node::{NodeParams, NodeSim, NodeSummary};
+use backpressure_playground::engine::{kafka, node, sqs, Millis};
+use backpressure_playground::permalink::{decode, encode, open, LinkParams, Notice, PAGE_KEYS};
+use backpressure_playground::scenario::{presets, Preset, System, MAX_SIM_MS};
 use proptest::prelude::*;
 
-const KEYS: &[&str] = &[
-    "v", "seed", "t", "mode", "nodeMajor", "totalRows", "rowBytes", "concurrentExports", "cursor/batchSize",
-    "cursor/roundTripMs", "cursor/honoursRowLimit", "readable/highWaterMark", "stages", "stages/0/kind",
-    "response/highWaterMark", "memory/containerLimitMb", "network/clientBytesPerSecond", "cursor", "", "/", "a/b/c",
+mod common;
+
+/// Keys no link can hold in any system: each has a part that is never a params key there.
+const BAD_KEYS: &[&str] = &[
+    "nonsense", "cursor/nope", "a/b/c", "", "/", "topic/partitions/3", "groups/x/members", "stages/x/kind",
+    "arrivals//messagesPerMinute", "PARAMS", "queue/visibility_timeout", "memory/",
 ];
 
-fn value() -> impl Strategy<Value = String> {
+fn garbage() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<i64>().prop_map(|n| n.to_string()),
         any::<u64>().prop_map(|n| n.to_string()),
         any::<f64>().prop_map(|f| f.to_string()),
         Just("null".to_string()),
         Just("true".to_string()),
+        Just("NaN".to_string()),
         Just(r#"[{"kind":"csv"},{"kind":"gzip","ignoresHighWaterMark":true}]"#.to_string()),
         Just(r#"[{"kind":"gzip"}]"#.to_string()),
+        Just(r#"[{"group.id":"a"},{"group.id":"a"}]"#.to_string()),
         Just(r#"{"nested":[1,2,{"x":null}]}"#.to_string()),
         ".{0,12}",
     ]
 }
 
+/// A hostile link: the real link from a preset to random valid params, some of its values
+/// replaced by garbage, keys no link holds mixed in, and sometimes a preset name that no preset has.
+type Hostile<P> = (usize, P, u64, Millis, Vec<(usize, String)>, Vec<(&'static str, String)>, Option<String>);
+
+fn hostile<P: std::fmt::Debug>(params: impl Strategy<Value = P>) -> impl Strategy<Value = Hostile<P>> {
+    (
+        any::<usize>(),
+        params,
+        any::<u64>(),
+        0..=MAX_SIM_MS,
+        prop::collection::vec((any::<usize>(), garbage()), 0..3),
+        prop::collection::vec((prop::sample::select(BAD_KEYS), garbage()), 0..3),
+        prop::option::weighted(0.2, ".{0,10}"),
+    )
+}
+
+/// Decoding and opening never fail and always give valid params; every bad key is named in a
+/// notice; an undamaged link reproduces its params, seed and time exactly, without a notice.
+fn check_hostile<P: LinkParams + PartialEq + std::fmt::Debug>(
+    presets: &'static [Preset],
+    params_of: fn(System) -> Option<P>,
+    valid: fn(&P) -> bool,
+    (preset, params, seed, at_ms, corrupt, bad, named): Hostile<P>,
+) -> Result<(), TestCaseError> {
+    let lookup = |name: &str| {
+        let scenario = presets.iter().find(|p| p.name == name)?.scenario();
+        Some((params_of(scenario.system)?, scenario.seed))
+    };
+    let base_name = presets[preset % presets.len()].name;
+    let (base, _) = lookup(base_name).expect("each preset is of its system");
+    let mut pairs = encode(&params, &base, seed, at_ms);
+    let undamaged = corrupt.is_empty() && bad.is_empty();
+    for (pick, value) in &corrupt {
+        let index = pick % pairs.len();
+        pairs[index].1 = value.clone();
+    }
+    for (index, (key, value)) in bad.iter().enumerate() {
+        pairs.insert((index * 7) % (pairs.len() + 1), (key.to_string(), value.clone()));
+    }
+
+    let decoded = decode(&pairs, &base, PAGE_KEYS);
+    prop_assert!(valid(&decoded.params), "{:?}", decoded.params);
+    for (key, _) in &bad {
+        prop_assert!(decoded.notices.contains(&Notice::UnknownKey(key.to_string())), "{:?}: {:?}", key, decoded.notices);
+    }
+    if undamaged {
+        prop_assert_eq!(&decoded.params, &params);
+        prop_assert_eq!(&decoded.notices, &vec![]);
+        prop_assert_eq!((decoded.seed, decoded.at_ms), (Some(seed), Some(at_ms)));
+    }
+
+    let name = named.unwrap_or_else(|| base_name.to_string());
+    pairs.insert(0, ("preset".to_string(), name.clone()));
+    let opened = open(&pairs, lookup, presets[0].name);
+    prop_assert!(valid(&opened.params), "{:?}", opened.params);
+    let notice = opened.notice.clone().unwrap_or_default();
+    for (key, _) in &bad {
+        prop_assert!(notice.contains(&format!("“{key}”")), "{:?} is not in the notice {:?}", key, notice);
+    }
+    if lookup(&name).is_none() {
+        prop_assert!(notice.contains(&format!("ignored unknown preset “{name}”")), "{}", notice);
+    } else if undamaged && name == base_name {
+        prop_assert_eq!(&opened.params, &params);
+        prop_assert_eq!(opened.notice, None);
+    }
+    Ok(())
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2_000))]
+    #![proptest_config(ProptestConfig { cases: 1_000, failure_persistence: None, ..ProptestConfig::default() })]
+
     #[test]
-    fn any_query_decodes_to_valid_params(pairs in prop::collection::vec((prop::sample::select(KEYS), value()), 0..12)) {
-        let pairs: Vec<(String, String)> = pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        let decoded = decode(&pairs, &NodeParams::default(), &["w"]);
-        prop_assert!(validate(&decoded.params).is_ok(), "{:?}", decoded.params);
+    fn any_node_query_decodes_to_valid_params(case in hostile(common::node::params())) {
+        let of = |system| match system { System::NodeStream(p) => Some(p), _ => None };
+        check_hostile(presets::node::PRESETS, of, |p| node::validate(p).is_ok(), case)?;
+    }
+
+    #[test]
+    fn any_kafka_query_decodes_to_valid_params(case in hostile(common::kafka::params())) {
+        let of = |system| match system { System::Kafka(p) => Some(p), _ => None };
+        check_hostile(presets::kafka::PRESETS, of, |p| kafka::validate(p).is_ok(), case)?;
+    }
+
+    #[test]
+    fn any_sqs_query_decodes_to_valid_params(case in hostile(common::sqs::params())) {
+        let of = |system| match system { System::SqsLambda(p) => Some(p), _ => None };
+        check_hostile(presets::sqs::PRESETS, of, |p| sqs::validate(p).is_ok(), case)?;
     }
 }
 

@@ -1,14 +1,36 @@
 //! `bpsim`: run a scenario file through the same engine as the browser and print a JSON summary.
 
-use backpressure_playground::scenario::{preset, presets, Scenario};
+use backpressure_playground::engine::Millis;
+use backpressure_playground::scenario::{preset, presets, Scenario, ScenarioError, MAX_SIM_MS};
 use std::io::Read;
 use std::process::ExitCode;
+use thiserror::Error;
 
 const USAGE: &str = "usage:
-  bpsim presets          list the named scenarios
-  bpsim preset NAME      print a named scenario as JSON
-  bpsim run FILE         run a scenario file (- for stdin) and print its summary as JSON
-  bpsim --help           print this";
+  bpsim presets                     list the named scenarios
+  bpsim preset NAME                 print a named scenario as JSON
+  bpsim run FILE                    run a scenario file (- for stdin) and print its summary as JSON
+  bpsim hash FILE [--at MS]         run a scenario file (- for stdin), or a preset, to MS simulated
+  bpsim hash --preset NAME [--at MS]  milliseconds (default: its duration_ms, or the end) and print
+                                    the engine's state hash as 16 hex digits (the same in wasm)
+  bpsim --help                      print this";
+
+/// Why `bpsim hash` could not hash.
+#[derive(Debug, Error)]
+enum HashError {
+    #[error("hash takes FILE or --preset NAME, then optionally --at MS\n{USAGE}")]
+    Usage,
+    #[error("--at: {0:?} is not a whole number of milliseconds")]
+    NotMillis(String),
+    #[error("--at: {0} is longer than the {MAX_SIM_MS} ms limit")]
+    TooLong(Millis),
+    #[error("no preset named {0:?}; `bpsim presets` lists them")]
+    UnknownPreset(String),
+    #[error("{path}: {source}")]
+    Unreadable { path: String, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Invalid { path: String, source: ScenarioError },
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,8 +63,38 @@ fn main() -> ExitCode {
             },
             Err(error) => fail(&format!("{path}: {error}")),
         },
+        ["hash", args @ ..] => match state_hash(args) {
+            Ok(hash) => {
+                println!("{hash:016x}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(&error.to_string()),
+        },
         _ => fail(USAGE),
     }
+}
+
+/// `bpsim hash`'s arguments → the scenario's state hash at the chosen instant.
+fn state_hash(args: &[&str]) -> Result<u64, HashError> {
+    let (source, at) = match args {
+        [source @ .., "--at", ms] => {
+            let at: Millis = ms.parse().map_err(|_| HashError::NotMillis(ms.to_string()))?;
+            if at > MAX_SIM_MS {
+                return Err(HashError::TooLong(at));
+            }
+            (source, Some(at))
+        }
+        source => (source, None),
+    };
+    let scenario = match source {
+        ["--preset", name] => preset(name).ok_or_else(|| HashError::UnknownPreset(name.to_string()))?.scenario(),
+        [path] if !path.starts_with("--") => {
+            let text = read_input(path).map_err(|source| HashError::Unreadable { path: path.to_string(), source })?;
+            Scenario::from_json(&text).map_err(|source| HashError::Invalid { path: path.to_string(), source })?
+        }
+        _ => return Err(HashError::Usage),
+    };
+    Ok(scenario.state_hash_at(at.or(scenario.duration_ms).unwrap_or(MAX_SIM_MS)))
 }
 
 fn read_input(path: &str) -> std::io::Result<String> {

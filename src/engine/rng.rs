@@ -2,20 +2,33 @@ use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
 /// The one source of randomness in a simulation: seeded, portable, identical on native and wasm.
-#[derive(Clone, Debug)]
-pub struct SimRng(Pcg64Mcg);
+#[derive(Clone)]
+pub struct SimRng {
+    seed: u64,
+    draws: u64,
+    pcg: Pcg64Mcg,
+}
+
+/// The seed and the number of draws fix the generator's state: the PCG's own `Debug` hides its
+/// state, and `Simulation::state_hash` hashes the `Debug` output.
+impl std::fmt::Debug for SimRng {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimRng").field("seed", &self.seed).field("draws", &self.draws).finish()
+    }
+}
 
 impl SimRng {
     pub fn new(seed: u64) -> Self {
-        Self(Pcg64Mcg::seed_from_u64(seed))
+        Self { seed, draws: 0, pcg: Pcg64Mcg::seed_from_u64(seed) }
     }
 
     /// A uniform integer in `low..=high`.
     pub fn between(&mut self, low: u64, high: u64) -> u64 {
         debug_assert!(low <= high);
         let span = high - low + 1;
+        self.draws += 1;
         // Multiply-shift keeps the draw unbiased enough for jitter and avoids a modulo loop.
-        low + ((u128::from(self.0.next_u64()) * u128::from(span)) >> 64) as u64
+        low + ((u128::from(self.pcg.next_u64()) * u128::from(span)) >> 64) as u64
     }
 }
 
@@ -30,6 +43,15 @@ mod tests {
         for _ in 0..100 {
             assert_eq!(a.between(0, 1000), b.between(0, 1000));
         }
+    }
+
+    #[test]
+    fn its_debug_shows_the_state_so_state_hashes_see_it() {
+        let (mut a, b) = (SimRng::new(1), SimRng::new(2));
+        assert_ne!(format!("{a:?}"), format!("{b:?}"), "the seed");
+        let before = format!("{a:?}");
+        a.between(0, 9);
+        assert_ne!(format!("{a:?}"), before, "a draw");
     }
 
     #[test]

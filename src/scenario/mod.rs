@@ -12,7 +12,7 @@ pub use presets::{preset, Preset};
 use crate::engine::kafka::{self, KafkaParams, KafkaSim, KafkaSummary};
 use crate::engine::node::{self, NodeParams, NodeSim, NodeSummary, ParamError};
 use crate::engine::sqs::{self, SqsParams, SqsSim, SqsSummary};
-use crate::engine::Millis;
+use crate::engine::{Millis, Simulation};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -121,6 +121,16 @@ impl Scenario {
         Ok(())
     }
 
+    /// The engine's [`Simulation::state_hash`] after running to `until` (sooner if it finishes):
+    /// computed the same way natively and in wasm, so the two builds can be compared.
+    pub fn state_hash_at(&self, until: Millis) -> u64 {
+        match &self.system {
+            System::NodeStream(params) => state_hash_after(NodeSim::new(params.clone(), self.seed), until),
+            System::Kafka(params) => state_hash_after(KafkaSim::new(params.clone(), self.seed), until),
+            System::SqsLambda(params) => state_hash_after(SqsSim::new(params.clone(), self.seed), until),
+        }
+    }
+
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("a scenario always serialises")
     }
@@ -148,6 +158,14 @@ impl Scenario {
     }
 }
 
+/// Steps `sim` to `until`, or until it has finished, and fingerprints it.
+fn state_hash_after<S: Simulation>(mut sim: S, until: Millis) -> u64 {
+    while sim.now() < until && !sim.is_finished() {
+        sim.step();
+    }
+    sim.state_hash()
+}
+
 /// Deserialises a system's params after checking that arrays stand only where the type is a list.
 fn deserialize_params<T: serde::de::DeserializeOwned + Serialize>(value: serde_json::Value, defaults: &T) -> Result<T, ScenarioError> {
     let template = serde_json::to_value(defaults).expect("default params serialise");
@@ -168,7 +186,7 @@ fn check_shape(path: &str, value: &serde_json::Value, template: Option<&serde_js
                     Some(Value::Null) => "an array is not allowed here".to_string(),
                     Some(other) => format!("expected {}, got an array", kind_of(other)),
                 };
-                return Err(ScenarioError::Syntax { path: path.to_string(), message });
+                return Err(ScenarioError::Syntax { path: one_line(path), message });
             };
             for (index, item) in items.iter().enumerate() {
                 check_shape(&format!("{path}[{index}]"), item, template_items.first())?;
@@ -231,6 +249,12 @@ fn plain_message(message: &str) -> String {
     words.join(" ")
 }
 
+/// A key or value from the file can hold a control character (`"a\nb"`): written as its escape,
+/// so that the error naming it stays on one line.
+fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 /// Deserialises `value`, naming the path of any error under `prefix`.
 fn deserialize_at<T: serde::de::DeserializeOwned>(prefix: &str, value: serde_json::Value) -> Result<T, ScenarioError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
@@ -240,6 +264,6 @@ fn deserialize_at<T: serde::de::DeserializeOwned>(prefix: &str, value: serde_jso
             (p, ".") => p.trim_end_matches('.').to_string(),
             (p, inner) => format!("{p}{inner}"),
         };
-        ScenarioError::Syntax { path, message: plain_message(&error.inner().to_string()) }
+        ScenarioError::Syntax { path: one_line(&path), message: one_line(&plain_message(&error.inner().to_string())) }
     })
 }

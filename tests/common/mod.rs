@@ -1,7 +1,14 @@
-//! Driving the real `bpsim` binary from the CLI tests: `bpsim preset NAME | (edit) | bpsim run -`,
-//! with the JSON summary parsed back. Shared by every system's CLI test file.
+//! What the test files share: driving the real `bpsim` binary (`bpsim preset NAME | (edit) |
+//! bpsim run -`, with the JSON summary parsed back), and per system (`node`, `kafka`, `sqs`) the
+//! random valid parameters and the conservation identities that the engine and gauntlet tests check.
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod kafka;
+pub mod node;
+pub mod sqs;
+
+use backpressure_playground::engine::range::Range;
+use proptest::prelude::*;
 use serde_json::Value;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -48,4 +55,30 @@ pub fn run_preset(name: &str, edit: impl FnOnce(&mut Value)) -> Value {
 
 pub fn num(summary: &Value, key: &str) -> f64 {
     summary[key].as_f64().unwrap_or_else(|| panic!("{key} is not a number in {summary}"))
+}
+
+/// Any value of a control's whole inclusive range, weighted towards where behaviour changes:
+/// each bound itself, and small values as often as large ones (log-uniform), plus uniform draws.
+pub fn anywhere_in(min: u64, max: u64) -> BoxedStrategy<u64> {
+    let span = (max - min) as f64 + 1.0;
+    let log_uniform = (0.0..=1.0f64).prop_map(move |f| (min + (span.powf(f) as u64).saturating_sub(1)).min(max));
+    prop_oneof![1 => Just(min), 1 => Just(max), 3 => log_uniform, 1 => min..=max].boxed()
+}
+
+/// `base` with every control of a system's range table drawn from its whole range: a control
+/// added to the table is covered without touching the tests.
+pub fn ranged<P: Clone + std::fmt::Debug + 'static>(base: P, ranges: &'static [Range<P>]) -> impl Strategy<Value = P> {
+    let values: Vec<BoxedStrategy<u64>> = ranges.iter().map(|r| anywhere_in(r.min, r.max)).collect();
+    values.prop_map(move |values| {
+        let mut params = base.clone();
+        for (range, value) in ranges.iter().zip(values) {
+            (range.set)(&mut params, value);
+        }
+        params
+    })
+}
+
+/// An optional control: unset, or anywhere in its range.
+pub fn maybe_in(min: u64, max: u64) -> impl Strategy<Value = Option<u64>> {
+    proptest::option::of(anywhere_in(min, max))
 }

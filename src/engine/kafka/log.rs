@@ -5,8 +5,9 @@ use crate::engine::Millis;
 use serde::Serialize;
 use std::collections::VecDeque;
 
-/// At most this many closed segments are tracked per partition. Past it, the two oldest
-/// neighbours are merged (the later close time wins), so deletion gets coarser but never early.
+/// At most this many closed segments are tracked per partition. Past it, the two newest are
+/// merged (the later close time wins): the oldest keep their own close times and age out on
+/// time, and deletion of the newest gets coarser but never early.
 pub const MAX_SEGMENTS: usize = 256;
 
 /// A closed segment: offsets up to (not including) `end`, closed at `closed_at_ms`.
@@ -44,9 +45,11 @@ impl PartitionLog {
             self.active_base += per_segment;
             self.closed.push_back(Segment { end: self.active_base, closed_at_ms: now });
             if self.closed.len() > MAX_SEGMENTS {
-                let oldest = self.closed.pop_front().expect("over capacity, so not empty");
-                let next = self.closed.front_mut().expect("over capacity, so two");
-                next.closed_at_ms = next.closed_at_ms.max(oldest.closed_at_ms);
+                // The two newest become one, ending and closing where the newer does. Merging the
+                // two oldest instead renewed the front's close time on every roll, so past 256
+                // rolls per retention period `retention.ms` never deleted anything.
+                let newest = self.closed.pop_back().expect("over capacity, so not empty");
+                *self.closed.back_mut().expect("over capacity, so two") = newest;
             }
         }
     }
@@ -113,6 +116,23 @@ mod tests {
         // 35 records × 100 B = 3,500 B; limit 1,500 B: dropping 10 leaves 2,500 ≥ 1,500, dropping
         // 20 leaves 1,500 ≥ 1,500, dropping the third would leave 500 < 1,500.
         assert_eq!(log.enforce_retention(0, u64::MAX, Some(1_500), 100), 20);
+    }
+
+    #[test]
+    fn retention_ms_still_deletes_when_segments_roll_faster_than_the_list_holds() {
+        // One segment per ms for 10 s: 10,000 segments, far more than MAX_SEGMENTS.
+        let mut log = PartitionLog::new();
+        for t in 1..=10_000 {
+            log.append(10, t, 10);
+        }
+        // With a 5 s retention, the records of the first 5 s are due (coarsely, never early):
+        // some are deleted, and none appended in the last 5 s.
+        let deleted = log.enforce_retention(10_000, 5_000, None, 100);
+        assert!(deleted > 0 && deleted <= 50_000, "{deleted} deleted");
+        assert!(log.closed.len() <= MAX_SEGMENTS);
+        // Once the appends stop, everything closed ages out.
+        log.enforce_retention(20_000, 5_000, None, 100);
+        assert_eq!((log.start, log.closed.len()), (log.active_base, 0));
     }
 
     #[test]

@@ -132,6 +132,28 @@ impl KafkaSim {
         self.recent_events.iter()
     }
 
+    /// Entries held in the simulation's growable collections (segments, blocked sends, cursors,
+    /// members and their batches, chart points, events, arrival curves): what its memory grows
+    /// with. Read-only, for soak tests.
+    pub fn footprint(&self) -> usize {
+        let logs: usize = self.logs.iter().map(|l| 1 + l.closed.len()).sum();
+        let groups: usize = self
+            .groups
+            .iter()
+            .map(|g| {
+                let members: usize = g.members.iter().map(|m| 1 + m.assigned.len() + m.batch.as_ref().map_or(0, |b| b.parts.len())).sum();
+                g.cursors.len() + members + g.lag_series.points().len()
+            })
+            .sum();
+        let laws = self.laws.curves.iter().map(|c| c.len()).sum::<usize>() + self.laws.groups.iter().map(|g| g.frontier.len()).sum::<usize>();
+        logs + self.producer.blocked.len()
+            + groups
+            + self.recent_events.len()
+            + self.scratch.len()
+            + self.produced_series.points().len()
+            + laws
+    }
+
     /// Records the application wants to send per second right now.
     pub fn producer_rate(&self) -> u64 {
         ProducerState::rate_at(&self.params.producer, self.now)

@@ -139,6 +139,17 @@ impl NodeSim {
         self.recent_events.iter()
     }
 
+    /// Entries held in the simulation's growable collections (chart points, events, arrival
+    /// curves, exports and their stages): what its memory grows with. Read-only, for soak tests.
+    pub fn footprint(&self) -> usize {
+        self.heap_series.points().len()
+            + self.rss_series.points().len()
+            + self.recent_events.len()
+            + self.scratch_events.len()
+            + self.law_streams.iter().map(|s| s.curve.len()).sum::<usize>()
+            + self.exports.iter().map(|e| 1 + e.stages.len()).sum::<usize>()
+    }
+
     /// V8's heap limit in bytes (`--max-old-space-size`).
     pub fn heap_limit_bytes(&self) -> u64 {
         self.params.memory.max_old_space_size_mb * MIB

@@ -370,6 +370,13 @@ impl SqsSim {
     pub fn cohort_count(&self) -> usize {
         self.visible.len() + self.waiting.len() + self.active.iter().map(|b| b.messages.len()).sum::<usize>()
     }
+    /// Entries held in all the simulation's growable collections: the cohorts, the batches, the
+    /// churn window, chart points and events. Read-only, for soak tests.
+    pub fn footprint(&self) -> usize {
+        let s = &self.series;
+        let series = [&s.concurrency, &s.connections, &s.visible, &s.in_flight, &s.dlq, &s.age_ms].map(|b| b.points().len());
+        self.cohort_count() + self.active.len() + self.recent_attempts.len() + series.iter().sum::<usize>() + self.events.len()
+    }
     /// Age of the oldest visible message.
     pub fn age_of_oldest_ms(&self) -> Millis {
         self.visible.keys().next().map_or(0, |m| self.now - m.arrived_at)
