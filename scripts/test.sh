@@ -12,9 +12,16 @@ cargo test --locked
 echo "== gauntlet: 30,000 random runs and a simulated day per system, optimised (profile gauntlet)"
 cargo test --locked --profile gauntlet --test gauntlet_conservation --test gauntlet_soak
 
-echo "== browser: components in headless Chromium (wasm-bindgen-test)"
+echo "== determinism: every preset's state hash natively (bpsim hash), for the wasm build to match"
+hashes=""
+for name in $(target/debug/bpsim presets | cut -d' ' -f1); do
+  hashes+="$name=$(target/debug/bpsim hash --preset "$name" --at 120000),"
+done
+export BP_NATIVE_HASHES="${hashes%,}"
+
+echo "== browser: components and the wasm engine's hashes in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test --locked --target wasm32-unknown-unknown --test web --test web_kafka --test web_sqs
+  cargo test --locked --target wasm32-unknown-unknown --test web --test web_kafka --test web_sqs --test web_determinism
 
 echo "== end to end: release build served on loopback, opened in headless Chromium"
 scripts/e2e.sh
