@@ -1,16 +1,16 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Gauntlet, soak: each system for 24 simulated hours with its rate controls at the maximum the
-//! ranges allow. No panic, every item still accounted for each hour, and no growth: the
+//! ranges allow (`scenario::stress`, which bpbench measures too). No panic, every item still accounted for each hour, and no growth: the
 //! entries the engine keeps (its `footprint()`) after hour 24 are within a small factor of
 //! those after hour 1, and under a fixed ceiling.
 //!
 //! Optimised, so `cargo test` leaves it out: `cargo test --profile gauntlet --test gauntlet_soak`.
 
 use backpressure_playground::engine::kafka::{self, KafkaSim};
-use backpressure_playground::engine::node::{self, Mode, NodeSim};
+use backpressure_playground::engine::node::{self, NodeSim};
 use backpressure_playground::engine::sqs::{self, SqsSim};
 use backpressure_playground::engine::Millis;
-use backpressure_playground::scenario::MAX_SIM_MS;
+use backpressure_playground::scenario::{stress, MAX_SIM_MS};
 use std::time::Instant;
 
 mod common;
@@ -48,18 +48,7 @@ fn assert_no_growth(system: &str, (hour_one, day): (usize, usize), ceiling: usiz
 
 #[test]
 fn node_at_full_rate_for_a_day_keeps_its_memory() {
-    // Every rate at its maximum, two exports sharing the uplink; only the clients' bandwidth is set
-    // so that the exports are still sending at hour 24 (10^8 rows × 100 kB at 1.25 GB/s would be
-    // done in 2.2 h), and `.pipe()` so that the process does not die first.
-    let mut params =
-        node::NodeParams { mode: Mode::Pipe, total_rows: 100_000_000, row_bytes: 100_000, concurrent_exports: 2, ..Default::default() };
-    params.cursor.batch_size = 100_000;
-    params.cursor.round_trip_ms = 0;
-    params.cursor.db_rows_per_second = 10_000_000;
-    params.readable.high_water_mark = 100_000;
-    params.network.uplink_bytes_per_second = 12_500_000_000;
-    params.network.client_bytes_per_second = 100_000_000;
-    params.memory.max_old_space_size_mb = 65_536;
+    let params = stress::node_params();
     assert_eq!(node::validate(&params), Ok(()));
     let sim = NodeSim::new(params, 1);
     let (footprints, sim) = soak("node", sim, |s, t| s.run_until(t), NodeSim::footprint, common::node::assert_conserved);
@@ -71,32 +60,7 @@ fn node_at_full_rate_for_a_day_keeps_its_memory() {
 
 #[test]
 fn kafka_at_full_rate_for_a_day_keeps_its_memory() {
-    // 10^6 events/s × the largest peak, all day: 10^8 records/s of the smallest size into 64
-    // partitions of the smallest segments, deleted after the shortest retention; the fastest
-    // consumers fall behind, so lag, segments and retention all keep moving.
-    let mut params = kafka::KafkaParams {
-        topic: kafka::Topic {
-            partitions: kafka::validate::MAX_PARTITIONS,
-            record_bytes: 10,
-            retention_ms: 60_000,
-            retention_bytes: None,
-            segment_bytes: 1_048_576,
-            retention_check_interval_ms: 1_000,
-        },
-        producer: kafka::Producer {
-            events_per_second: 1_000_000,
-            peak: kafka::Peak { multiplier: 100, start_ms: 0, duration_ms: MAX_SIM_MS },
-            broker_bytes_per_second: 10_000_000_000,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    for group in &mut params.groups {
-        group.members = 16;
-        group.max_poll_records = 10_000;
-        group.processing.per_record_us = 1;
-        group.downstream.records_per_second = Some(10_000_000);
-    }
+    let params = stress::kafka_params();
     assert_eq!(kafka::validate(&params), Ok(()));
     let (footprints, sim) = soak("kafka", KafkaSim::new(params, 1), |s, t| s.run_until(t), KafkaSim::footprint, common::kafka::assert_conserved);
     let counters: Vec<_> = sim.groups().iter().map(|g| g.counters).collect();
@@ -110,30 +74,7 @@ fn kafka_at_full_rate_for_a_day_keeps_its_memory() {
 
 #[test]
 fn sqs_at_full_rate_for_a_day_keeps_its_memory() {
-    // The campaign's rate all day on top of the normal rate's maximum, a million messages at the
-    // start, the largest batches of the fastest handler, and every concurrency at its maximum.
-    let mut params = sqs::SqsParams {
-        arrivals: sqs::Arrivals {
-            messages_per_minute: 1_000_000,
-            initial_messages: 1_000_000,
-            poison_percent: 1,
-            spike: Some(sqs::Spike { start_seconds: 0, duration_seconds: MAX_SIM_MS / 1000, messages_per_minute: 1_000_000 }),
-        },
-        queue: sqs::Queue {
-            visibility_timeout: 900,
-            message_retention_period: 60,
-            redrive_policy: Some(sqs::RedrivePolicy { max_receive_count: 1 }),
-        },
-        ..Default::default()
-    };
-    params.event_source_mapping.batch_size = 10_000;
-    params.event_source_mapping.maximum_batching_window_in_seconds = 1;
-    // Each batch of 10,000 holds poison: without partial responses every batch would fail whole.
-    params.event_source_mapping.function_response_types = vec![sqs::FunctionResponseType::ReportBatchItemFailures];
-    params.function.timeout = 900;
-    params.function.handler_ms_per_message = 1;
-    params.account.concurrent_executions = 10_000;
-    params.database.max_connections = 5_000;
+    let params = stress::sqs_params();
     assert_eq!(sqs::validate(&params), Ok(()));
     let (footprints, sim) = soak("sqs", SqsSim::new(params, 1), |s, t| s.run_until(t), SqsSim::footprint, common::sqs::assert_conserved);
     let c = sim.counters();
