@@ -6,6 +6,7 @@ use super::state::KafkaPlayground;
 use super::style;
 use crate::engine::kafka::{GroupState, PartitionLog};
 use crate::format;
+use crate::ui::widgets::positions;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -63,10 +64,6 @@ pub fn window(log: &PartitionLog, oldest_committed: u64, per_segment: u64) -> (u
     (low, log.end.max(low + 1))
 }
 
-fn percent(value: f64) -> String {
-    format!("{:.3}", value.max(0.0))
-}
-
 #[function_component]
 pub fn LogTape(props: &LogTapeProps) -> Html {
     let state = &props.state;
@@ -101,12 +98,12 @@ pub fn LogTape(props: &LogTapeProps) -> Html {
                 <div class="kafka-bar" role="img"
                     aria-label={format!("partition {p}: offsets {} to {}, {} segments", log.start, log.end, segments.len())}>
                     if deleted_width > 0.0 {
-                        <div class="kafka-deleted" data-left={percent(0.0)} data-width={percent(deleted_width)} title="deleted by retention"></div>
+                        <div class="kafka-deleted" ~style={positions::span(0.0, deleted_width)} title="deleted by retention"></div>
                     }
                     { for blocks.iter().map(|&(first, end, closed)| {
                         let left = pct(first, low, high);
                         let class = classes!("kafka-seg", if closed { "closed" } else { "active" });
-                        html! { <div {class} data-left={percent(left)} data-width={percent(pct(end, low, high) - left)}></div> }
+                        html! { <div {class} ~style={positions::span(left, pct(end, low, high) - left)}></div> }
                     }) }
                 </div>
                 { for groups.iter().enumerate().map(|(g, group)| {
@@ -124,14 +121,14 @@ pub fn LogTape(props: &LogTapeProps) -> Html {
                     html! {
                         <div class={classes!("kafka-lane", style::class(g), paused.then_some("paused"))}
                             data-group={names[g].to_string()} data-committed={committed.to_string()} data-lag={lag.to_string()}>
-                            <div class="kafka-inflight" data-left={percent(c)} data-width={percent(pos - c)}></div>
-                            <div class="kafka-unread" data-left={percent(pos)} data-width={percent(end - pos)}></div>
+                            <div class="kafka-inflight" ~style={positions::span(c, pos - c)}></div>
+                            <div class="kafka-unread" ~style={positions::span(pos, end - pos)}></div>
                             if redo > 0 {
-                                <div class="kafka-again" data-left={percent(again_from)} data-width={percent(again_to - again_from)}
+                                <div class="kafka-again" ~style={positions::span(again_from, again_to - again_from)}
                                     title="processed before, will be processed again (duplicates)" data-testid="kafka-again"></div>
                             }
-                            <span class="kafka-position" data-left={percent(pos)} title="position"></span>
-                            <span class="kafka-commit" data-left={percent(c)} title={format!("{} committed {}", names[g], committed)}>
+                            <span class="kafka-position" ~style={positions::at(pos)} title="position"></span>
+                            <span class="kafka-commit" ~style={positions::at(c)} title={format!("{} committed {}", names[g], committed)}>
                                 { style::glyph(g) }
                             </span>
                             <span class="kafka-lane-label">

@@ -15,7 +15,7 @@ use crate::ui::hooks::use_animation_frame;
 use crate::ui::link;
 use crate::ui::widgets::laws::LawsPanel;
 use crate::ui::widgets::link_bar::LinkBar;
-use crate::ui::widgets::positions::use_percent_positions;
+use crate::ui::widgets::positions;
 use crate::engine::kafka::twin as twin_policy;
 use crate::ui::widgets::timeline_bar::TimelineBar;
 use crate::ui::widgets::twin_panel::TwinPanel;
@@ -52,7 +52,7 @@ fn producer_panel(sim: &KafkaSim) -> Html {
             </div>
             <div class="kafka-gauge" role="meter" aria-label="buffer.memory in use"
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{fill:.0}")}>
-                <div class={classes!("kafka-gauge-fill", (fill >= 99.0).then_some("full"))} data-width={format!("{fill:.1}")}></div>
+                <div class={classes!("kafka-gauge-fill", (fill >= 99.0).then_some("full"))} ~style={positions::fill(fill)}></div>
                 <span class="kafka-gauge-label">
                     <code>{ "buffer.memory" }</code>{ format!(" {} of {}", format::bytes(buffered_bytes), format::bytes(params.buffer_memory)) }
                 </span>
@@ -117,9 +117,6 @@ pub fn KafkaWidget() -> Html {
         Callback::from(move |action: Action| state.dispatch(action))
     };
     use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
-    // Bars and markers are placed through the CSSOM: style attributes would break the CSP.
-    let root = use_node_ref();
-    use_percent_positions(root.clone());
     let view = Rc::new((*state).clone());
     let (label_a, label_b) = twin_policy::labels(&view.params);
     let status = match view.seek_to {
@@ -128,7 +125,7 @@ pub fn KafkaWidget() -> Html {
         None => "paused".to_string(),
     };
     html! {
-        <div ref={root} class="widget kafka-widget" data-widget="kafka">
+        <div class="widget kafka-widget" data-widget="kafka">
             <Transport clock={view.clock.clone()} now={view.sim.now()} status={status} step_ms={STEP_MS}
                 time_testid="kafka-sim-time"
                 on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}

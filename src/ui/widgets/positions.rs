@@ -1,34 +1,19 @@
-//! Positions set through the CSS object model instead of `style` attributes, which a strict
-//! Content-Security-Policy (`style-src 'self'`) refuses. An element carries `data-left` and/or
-//! `data-width` (percent); after each render the hook copies them into its style.
+//! Positions in percent, set through the CSS object model: a strict Content-Security-Policy
+//! (`style-src 'self'`) refuses `style` attributes, but not the element's `style` property,
+//! which forwards to `cssText`. Elements take `~style={positions::span(left, width)}`, so Yew
+//! writes a bar's position only when it changed, with no pass over the DOM after each render.
 
-use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
-use yew::prelude::*;
-
-/// After every render, positions the `[data-left]`/`[data-width]` elements under `root`.
-#[hook]
-pub fn use_percent_positions(root: NodeRef) {
-    use_effect(move || {
-        if let Some(root) = root.cast::<Element>() {
-            apply(&root);
-        }
-    });
+/// A bar from `left` percent, `width` percent wide.
+pub fn span(left: f64, width: f64) -> String {
+    format!("left:{:.3}%;width:{:.3}%", left.max(0.0), width.max(0.0))
 }
 
-fn apply(root: &Element) {
-    let Ok(nodes) = root.query_selector_all("[data-left], [data-width]") else { return };
-    for index in 0..nodes.length() {
-        let Some(element) = nodes.item(index).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
-        let style = element.style();
-        for property in ["left", "width"] {
-            if let Some(percent) = element.get_attribute(&format!("data-{property}")) {
-                // Writing an unchanged value still invalidates the style: write changes only.
-                let wanted = format!("{percent}%");
-                if style.get_property_value(property).ok().as_deref() != Some(wanted.as_str()) {
-                    let _ = style.set_property(property, &wanted);
-                }
-            }
-        }
-    }
+/// A marker at `left` percent.
+pub fn at(left: f64) -> String {
+    format!("left:{:.3}%", left.max(0.0))
+}
+
+/// A fill `width` percent wide, from the left edge.
+pub fn fill(width: f64) -> String {
+    format!("width:{:.1}%", width.max(0.0))
 }

@@ -40,7 +40,7 @@ pub fn Transport(props: &TransportProps) -> Html {
             </button>
             <button type="button" onclick={props.on_step.reform(|_| ())} title={format!("Advance one {} ms engine step", props.step_ms)}>{ format!("Step {} ms", props.step_ms) }</button>
             <button type="button" onclick={props.on_end.reform(|_| ())} data-testid="run-to-end"
-                title="Run on to the end of this run without drawing every frame">{ "⏭ To the end" }</button>
+                title="Run on to the end of this run without drawing every frame">{ "⇥ To the end" }</button>
             <button type="button" onclick={props.on_reset.reform(|_| ())}>{ "↺ Reset" }</button>
             <label class="select">{ "speed " }
                 <select onchange={on_speed} aria-label="Speed">
