@@ -72,8 +72,7 @@ pub fn LagChart(props: &LagChartProps) -> Html {
                 <text class="axis" x={LEFT.to_string()} y={(HEIGHT - 6.0).to_string()}>{ "0 s" }</text>
                 <text class="axis" x={(WIDTH - RIGHT).to_string()} y={(HEIGHT - 6.0).to_string()} text-anchor="end">{ format::sim_time(now) }</text>
                 { for sim.groups().iter().enumerate().map(|(g, group)| {
-                    let mut points: String = group.lag_series.points().iter().map(|&(t, v)| format!("{:.1},{:.1} ", x(t), y(v))).collect();
-                    points.push_str(&format!("{:.1},{:.1}", x(now), y(lags[g])));
+                    let points = format::svg_points(group.lag_series.points(), Some((now, lags[g])), x, y);
                     html! {
                         <polyline class={classes!("kafka-lag-line", style::class(g))} points={points} stroke-dasharray={style::dash(g)}
                             data-group={names[g].to_string()} data-lag={lags[g].to_string()} />

@@ -45,11 +45,7 @@ pub fn HeapChart(props: &HeapChartProps) -> Html {
     let x_max = props.now.max(1_000) as f64;
     let x = |t: u64| LEFT + t as f64 / x_max * (WIDTH - LEFT - 8.0);
     let y = |v: u64| HEIGHT - BOTTOM - v as f64 / y_max * (HEIGHT - BOTTOM - TOP);
-    let polyline = |points: &[(u64, u64)], last: u64| {
-        let mut line: String = points.iter().map(|&(t, v)| format!("{:.1},{:.1} ", x(t), y(v))).collect();
-        line.push_str(&format!("{:.1},{:.1}", x(props.now), y(last)));
-        line
-    };
+    let polyline = |points: &[(u64, u64)], last: u64| crate::format::svg_points(points, Some((props.now, last)), x, y);
     // The heap limit is labelled at the right end, the container limit at the left, so the two
     // labels never collide when the limits are close.
     let limit_line = |value: u64, label: String, class: &'static str, at_right: bool| {

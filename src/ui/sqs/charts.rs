@@ -63,7 +63,7 @@ pub fn Chart(props: &ChartProps) -> Html {
                     </g>
                 }) }
                 { for props.lines.iter().map(|line| {
-                    let points: String = line.points.iter().map(|&(t, v)| format!("{:.1},{:.1} ", x(t), y(v))).collect();
+                    let points = format::svg_points(&line.points, None, x, y);
                     html! { <polyline class={classes!("sqs-line", line.class)} points={points} /> }
                 }) }
             </svg>
