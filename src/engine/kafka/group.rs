@@ -438,16 +438,18 @@ impl GroupState {
             return;
         }
         let processing = &group.processing;
-        let busy = 1 + self.members.iter().filter(|m| m.batch.is_some()).count() as u64;
+        // A database every record calls, shared by the members processing at the same time.
+        let per_record_us = match processing.db_records_per_second {
+            Some(rate) => {
+                let busy = 1 + self.members.iter().filter(|m| m.batch.is_some()).count() as u64;
+                processing.per_record_us.max(busy * 1_000_000 / rate)
+            }
+            None => processing.per_record_us,
+        };
         let member = &mut self.members[index];
         let percent = match processing.distribution {
             Distribution::Fixed => 100,
             Distribution::Uniform => rng.between(100 - processing.spread_percent, 100 + processing.spread_percent),
-        };
-        // A database every record calls, shared by the members processing at the same time.
-        let per_record_us = match processing.db_records_per_second {
-            Some(rate) => processing.per_record_us.max(busy * 1_000_000 / rate),
-            None => processing.per_record_us,
         };
         let duration_us = match total.checked_mul(per_record_us) {
             Some(records_us) => mul_div(records_us, percent, 100),
