@@ -14,7 +14,7 @@
 
 use super::Millis;
 use serde::Serialize;
-use std::collections::VecDeque;
+use std::fmt;
 
 /// The gap under which the readout says Little's law holds over a window, and which the tests
 /// hold every scenario's steady state and settled presets to over 10–60 simulated minutes.
@@ -214,62 +214,96 @@ pub const CURVE_CAPACITY: usize = 256;
 /// drops every other one and doubles `interval`, so the whole curve keeps an even resolution
 /// (as [`crate::engine::series::BoundedSeries`] does); when departures have trimmed it to a
 /// quarter it halves `interval` again. Between points, a segment's items are spread evenly.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone)]
 pub struct ArrivalCurve {
     step_ms: Millis,
     interval: Millis,
-    points: VecDeque<(Millis, u64)>,
+    /// The points are `buffer[start..]`: dropping the oldest only moves `start`, and the buffer
+    /// is compacted once the dropped ones outnumber [`CURVE_CAPACITY`]. (A `VecDeque` did this
+    /// job, but reading it every step cost several times more.)
+    buffer: Vec<(Millis, u64)>,
+    start: usize,
+}
+
+/// As the derived one with the points in a `VecDeque` showed it: the dropped points are not
+/// part of the state.
+impl fmt::Debug for ArrivalCurve {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ArrivalCurve").field("step_ms", &self.step_ms).field("interval", &self.interval).field("points", &self.points()).finish()
+    }
+}
+
+impl PartialEq for ArrivalCurve {
+    fn eq(&self, other: &Self) -> bool {
+        (self.step_ms, self.interval, self.points()) == (other.step_ms, other.interval, other.points())
+    }
 }
 
 impl ArrivalCurve {
     pub fn new(step_ms: Millis) -> Self {
-        let mut points = VecDeque::with_capacity(CURVE_CAPACITY);
-        points.push_back((0, 0));
-        Self { step_ms, interval: step_ms, points }
+        let mut buffer = Vec::with_capacity(2 * CURVE_CAPACITY);
+        buffer.push((0, 0));
+        Self { step_ms, interval: step_ms, buffer, start: 0 }
+    }
+
+    fn points(&self) -> &[(Millis, u64)] {
+        &self.buffer[self.start..]
     }
 
     pub fn len(&self) -> usize {
-        self.points.len()
+        self.buffer.len() - self.start
     }
     pub fn is_empty(&self) -> bool {
-        self.points.is_empty()
+        self.len() == 0
     }
 
     /// Cumulative arrivals are `total` at the end of the step ending at `now`.
     pub fn record(&mut self, now: Millis, total: u64) {
-        let &(last_t, last_a) = self.points.back().expect("a curve always has a point");
+        let points = self.points();
+        let len = points.len();
+        let (last_t, last_a) = points[len - 1];
         if total <= last_a {
             return;
         }
-        let len = self.points.len();
         if last_t + self.step_ms.max(self.interval) < now {
             // A quiet spell: the burst starts in this step, not spread since the last point.
-            self.points.push_back((now - self.step_ms, last_a));
-            self.points.push_back((now, total));
-        } else if len >= 2 && now - self.points[len - 2].0 < self.interval {
+            self.buffer.push((now - self.step_ms, last_a));
+            self.buffer.push((now, total));
+        } else if len >= 2 && now - points[len - 2].0 < self.interval {
             // Too close to the point before: the newest point moves forward.
-            self.points[len - 1] = (now, total);
+            let newest = self.buffer.len() - 1;
+            self.buffer[newest] = (now, total);
         } else {
-            self.points.push_back((now, total));
+            self.buffer.push((now, total));
         }
-        if self.points.len() >= CURVE_CAPACITY {
+        if self.len() >= CURVE_CAPACITY {
             self.thin();
         }
     }
 
     fn thin(&mut self) {
-        let last = self.points.len() - 1;
-        let kept: VecDeque<_> = self.points.iter().enumerate().filter(|(i, _)| i % 2 == 0 || *i == last).map(|(_, p)| *p).collect();
-        self.points = kept;
+        let last = self.len() - 1;
+        let kept: Vec<_> = self.points().iter().enumerate().filter(|(i, _)| i % 2 == 0 || *i == last).map(|(_, p)| *p).collect();
+        self.buffer.clear();
+        self.buffer.extend(kept);
+        self.start = 0;
         self.interval *= 2;
     }
 
     /// Drops the points no item at or after index `departed` needs.
     pub fn trim(&mut self, departed: u64) {
-        while self.points.len() > 1 && self.points[1].1 <= departed {
-            self.points.pop_front();
+        // A scan, not a bisection: a step rarely drops more than a point or two.
+        let points = self.points();
+        let mut unneeded = 0;
+        while unneeded + 1 < points.len() && points[unneeded + 1].1 <= departed {
+            unneeded += 1;
         }
-        if self.points.len() < CURVE_CAPACITY / 4 && self.interval > self.step_ms {
+        self.start += unneeded;
+        if self.start >= CURVE_CAPACITY {
+            self.buffer.drain(..self.start);
+            self.start = 0;
+        }
+        if self.len() < CURVE_CAPACITY / 4 && self.interval > self.step_ms {
             self.interval = (self.interval / 2).max(self.step_ms);
         }
     }
@@ -283,11 +317,12 @@ impl ArrivalCurve {
     /// (t0, A0) to (t1, A1), K = A1 − A0 items land at t0 + Δ + i·(t1 − t0 − Δ)/(K − 1): one step's
     /// items all at t1, a longer segment's evenly from its first step to its last.
     pub fn sum_arrivals(&self, from: u64, to: u64) -> u128 {
+        let points = self.points();
         let mut sum = 0u128;
         let mut lo = from;
-        let mut i = self.points.partition_point(|p| p.1 <= from).saturating_sub(1);
-        while lo < to && i + 1 < self.points.len() {
-            let ((t0, a0), (t1, a1)) = (self.points[i], self.points[i + 1]);
+        let mut i = segment_of(points, from);
+        while lo < to && i + 1 < points.len() {
+            let ((t0, a0), (t1, a1)) = (points[i], points[i + 1]);
             let hi = to.min(a1);
             if hi > lo {
                 let k = a1 - a0;
@@ -306,9 +341,25 @@ impl ArrivalCurve {
         }
         // Items past the last point cannot have arrived; count them as arriving now.
         if lo < to {
-            sum += u128::from(to - lo) * u128::from(self.points.back().map_or(0, |p| p.0));
+            sum += u128::from(to - lo) * u128::from(points.last().map_or(0, |p| p.0));
         }
         sum
+    }
+}
+
+/// The index of the last point at or below item `from` (0 if none): the segment it is in.
+/// Departures come from the oldest points (the slowest reader) or the newest (a reader keeping
+/// up), so those are looked at before bisecting.
+fn segment_of(points: &[(Millis, u64)], from: u64) -> usize {
+    let last = points.len() - 1;
+    if last == 0 || points[1].1 > from {
+        0
+    } else if points[last].1 <= from {
+        last
+    } else if points[last - 1].1 <= from {
+        last - 1
+    } else {
+        points.partition_point(|p| p.1 <= from) - 1
     }
 }
 

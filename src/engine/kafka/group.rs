@@ -263,11 +263,12 @@ impl GroupState {
             }
             MemberState::Active => {
                 let rebalancing = self.is_rebalancing();
+                let mut spare_parts = Vec::new();
                 if self.members[index].batch.is_some() {
                     self.advance(index, group, now);
                     self.check_downstream(index, group, now, events);
                     if self.members[index].batch.as_ref().is_some_and(|b| now >= b.ends_at()) {
-                        self.finish_batch(index, group, now);
+                        spare_parts = self.finish_batch(index, group, now);
                         if rebalancing {
                             self.revoke(index, group);
                         }
@@ -280,7 +281,7 @@ impl GroupState {
                         member.last_poll = now;
                         member.last_heartbeat = now;
                     } else {
-                        self.poll(index, group, logs, now, rng, events);
+                        self.poll(index, group, logs, now, rng, events, spare_parts);
                     }
                 }
                 self.check_liveness(index, group, logs, now, events);
@@ -292,12 +293,8 @@ impl GroupState {
     fn advance(&mut self, index: usize, group: &Group, now: Millis) {
         let member = &mut self.members[index];
         let Some(batch) = member.batch.as_mut() else { return };
-        let elapsed_us = u128::from(now - batch.started_at) * 1000;
-        let target = if elapsed_us >= u128::from(batch.duration_us) {
-            batch.total
-        } else {
-            (u128::from(batch.total) * elapsed_us / u128::from(batch.duration_us.max(1))) as u64
-        };
+        let elapsed_us = (now - batch.started_at).saturating_mul(1000);
+        let target = if elapsed_us >= batch.duration_us { batch.total } else { mul_div(batch.total, elapsed_us, batch.duration_us.max(1)) };
         if group.heartbeat_in_each_batch {
             // eachBatch calls heartbeat() while it works.
             member.last_heartbeat = now;
@@ -336,8 +333,8 @@ impl GroupState {
         }
         // KafkaJS heartbeats between messages, after each one.
         if batch.done > 0 {
-            let last_done_us = u128::from(batch.duration_us) * u128::from(batch.done) / u128::from(batch.total);
-            member.last_heartbeat = member.last_heartbeat.max(batch.started_at + (last_done_us / 1000) as u64);
+            let last_done_us = mul_div(batch.duration_us, batch.done, batch.total);
+            member.last_heartbeat = member.last_heartbeat.max(batch.started_at + last_done_us / 1000);
         }
     }
 
@@ -357,14 +354,16 @@ impl GroupState {
         events.push(GroupEvent::Paused { member: index });
     }
 
-    fn finish_batch(&mut self, index: usize, group: &Group, now: Millis) {
-        let Some(batch) = self.members[index].batch.take() else { return };
+    /// Returns the finished batch's part list, emptied, for the next poll to fill (an
+    /// allocation per poll was a good part of a step's cost).
+    fn finish_batch(&mut self, index: usize, group: &Group, now: Millis) -> Vec<BatchPart> {
+        let Some(batch) = self.members[index].batch.take() else { return Vec::new() };
         if std::mem::take(&mut self.members[index].replay_pending) {
             // kafkajs#1376: "The same message batch is received again, however, the consumption
             // from that topic-partition is paused." Delivered again, from the same offsets.
             let replay = Batch { done: 0, started_at: now, ..batch };
             self.members[index].batch = Some(replay);
-            return;
+            return Vec::new();
         }
         if !group.enable_auto_commit {
             // commitSync() after the batch: the offsets after its last records.
@@ -374,9 +373,22 @@ impl GroupState {
             self.counters.commits += 1;
             self.members[index].last_commit = now;
         }
+        let mut parts = batch.parts;
+        parts.clear();
+        parts
     }
 
-    fn poll(&mut self, index: usize, group: &Group, logs: &[PartitionLog], now: Millis, rng: &mut SimRng, events: &mut Vec<GroupEvent>) {
+    #[allow(clippy::too_many_arguments)]
+    fn poll(
+        &mut self,
+        index: usize,
+        group: &Group,
+        logs: &[PartitionLog],
+        now: Millis,
+        rng: &mut SimRng,
+        events: &mut Vec<GroupEvent>,
+        mut parts: Vec<BatchPart>,
+    ) {
         let member = &mut self.members[index];
         member.last_poll = now;
         member.last_heartbeat = now;
@@ -400,7 +412,6 @@ impl GroupState {
             return;
         }
         let mut room = group.max_poll_records;
-        let mut parts = Vec::new();
         for k in 0..count {
             if room == 0 {
                 break;
@@ -427,18 +438,23 @@ impl GroupState {
             return;
         }
         let processing = &group.processing;
-        let busy = 1 + self.members.iter().filter(|m| m.batch.is_some()).count() as u64;
+        // A database every record calls, shared by the members processing at the same time.
+        let per_record_us = match processing.db_records_per_second {
+            Some(rate) => {
+                let busy = 1 + self.members.iter().filter(|m| m.batch.is_some()).count() as u64;
+                processing.per_record_us.max(busy * 1_000_000 / rate)
+            }
+            None => processing.per_record_us,
+        };
         let member = &mut self.members[index];
         let percent = match processing.distribution {
             Distribution::Fixed => 100,
             Distribution::Uniform => rng.between(100 - processing.spread_percent, 100 + processing.spread_percent),
         };
-        // A database every record calls, shared by the members processing at the same time.
-        let per_record_us = match processing.db_records_per_second {
-            Some(rate) => processing.per_record_us.max(busy * 1_000_000 / rate),
-            None => processing.per_record_us,
+        let duration_us = match total.checked_mul(per_record_us) {
+            Some(records_us) => mul_div(records_us, percent, 100),
+            None => (u128::from(total) * u128::from(per_record_us) * u128::from(percent) / 100) as u64,
         };
-        let duration_us = (u128::from(total) * u128::from(per_record_us) * u128::from(percent) / 100) as u64;
         member.batch = Some(Batch { parts, total, done: 0, started_at: now, duration_us: duration_us.max(1) });
         self.counters.fetches += 1;
     }
@@ -527,6 +543,16 @@ impl GroupState {
         if now > 0 {
             events.push(GroupEvent::RebalanceDone { generation: self.generation, members: live.len() });
         }
+    }
+}
+
+/// ⌊a·b / c⌋, truncated to 64 bits as `(a·b / c) as u64` in 128 bits is, but in 64-bit
+/// arithmetic when the product fits: 128-bit division is a slow library call, made per member
+/// per step.
+fn mul_div(a: u64, b: u64, c: u64) -> u64 {
+    match a.checked_mul(b) {
+        Some(product) => product / c,
+        None => (u128::from(a) * u128::from(b) / u128::from(c)) as u64,
     }
 }
 

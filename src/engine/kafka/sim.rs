@@ -226,14 +226,16 @@ impl KafkaSim {
         laws.appended = appended;
         for (group, gl) in self.groups.iter().zip(&mut laws.groups) {
             let mut in_system = 0;
-            for (p, cursor) in group.cursors.iter().enumerate() {
-                let (from, to) = (gl.frontier[p], cursor.frontier.max(gl.frontier[p]));
+            // Zipped, not indexed: this runs for every partition of every group in every step.
+            let partitions = group.cursors.iter().zip(&mut gl.frontier).zip(&laws.curves).zip(&self.logs);
+            for (((cursor, frontier), curve), log) in partitions {
+                let (from, to) = (*frontier, cursor.frontier.max(*frontier));
                 if to > from {
-                    let sojourn = u128::from(to - from) * u128::from(now) - laws.curves[p].sum_arrivals(from, to);
+                    let sojourn = u128::from(to - from) * u128::from(now) - curve.sum_arrivals(from, to);
                     gl.meter.depart(to - from, sojourn);
                 }
-                gl.frontier[p] = to;
-                in_system += self.logs[p].end.saturating_sub(to);
+                *frontier = to;
+                in_system += log.end.saturating_sub(to);
             }
             let c = &group.counters;
             gl.meter.attempt(c.processed - gl.processed);

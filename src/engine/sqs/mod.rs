@@ -1,6 +1,7 @@
 //! Scenario 3: an SQS queue feeding a Lambda function through an event source mapping, every
 //! invocation holding a connection to a Postgres server with a fixed `max_connections`.
 
+mod batches;
 mod params;
 mod sim;
 mod summary;

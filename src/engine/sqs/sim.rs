@@ -15,6 +15,7 @@
 //! 9. free pollers receive batches (oldest messages first) and invoke the function;
 //! 10. metrics are recorded.
 
+use super::batches::{Batches, Handle};
 use super::params::{Spike, SqsParams, INITIAL_POLLER_BATCHES, LEGACY_SCALE_UP_PER_MINUTE, SCALE_UP_PER_MINUTE};
 use crate::engine::laws::{LawsMeter, LawsReadout};
 use crate::engine::series::BoundedSeries;
@@ -248,7 +249,7 @@ pub struct SqsSim {
     waiting: BTreeMap<(Millis, Msg), u64>,
     in_flight_count: u64,
     /// Batches that occupy a poller: throttled or invoking (including stale copies).
-    active: Vec<Batch>,
+    active: Batches,
     next_batch_id: u64,
     running: u64,
     connections: u64,
@@ -288,7 +289,7 @@ impl SqsSim {
             visible_count: 0,
             waiting: BTreeMap::new(),
             in_flight_count: 0,
-            active: Vec::new(),
+            active: Batches::default(),
             next_batch_id: 0,
             running: 0,
             connections: 0,
@@ -333,8 +334,9 @@ impl SqsSim {
     pub fn recent_events(&self) -> impl DoubleEndedIterator<Item = &TimedEvent> {
         self.events.iter()
     }
-    pub fn batches(&self) -> &[Batch] {
-        &self.active
+    /// In the order the pollers received them.
+    pub fn batches(&self) -> Vec<&Batch> {
+        self.active.in_receive_order()
     }
     pub fn visible(&self) -> u64 {
         self.visible_count
@@ -368,7 +370,7 @@ impl SqsSim {
     }
     /// How many cohorts the simulation holds: what its memory grows with.
     pub fn cohort_count(&self) -> usize {
-        self.visible.len() + self.waiting.len() + self.active.iter().map(|b| b.messages.len()).sum::<usize>()
+        self.visible.len() + self.waiting.len() + self.active.in_receive_order().into_iter().map(|b| b.messages.len()).sum::<usize>()
     }
     /// Entries held in all the simulation's growable collections: the cohorts, the batches, the
     /// churn window, chart points and events. Read-only, for soak tests.
@@ -392,7 +394,7 @@ impl SqsSim {
     pub fn recount(&self) -> (u64, u64) {
         let visible = self.visible.values().sum();
         let waiting: u64 = self.waiting.values().sum();
-        let active: u64 = self.active.iter().filter(|b| !b.returned).map(Batch::len).sum();
+        let active: u64 = self.active.in_receive_order().into_iter().filter(|b| !b.returned).map(Batch::len).sum();
         (visible, waiting + active)
     }
 
@@ -474,9 +476,11 @@ impl SqsSim {
         self.arrival_credit %= 60_000;
         self.send(now, arriving);
         self.expire_retention();
-        self.advance_invocations();
-        self.expire_visibility();
-        self.retry_throttled();
+        let due = self.active.wake(now);
+        self.advance_invocations(&due);
+        self.expire_visibility(&due);
+        self.retry_throttled(&due);
+        self.active.recycle(due);
         self.scale();
         self.poll();
         self.measure();
@@ -578,52 +582,83 @@ impl SqsSim {
     }
 
     /// Steps 4 and 6: invocations that end, and handlers waiting for a connection.
-    fn advance_invocations(&mut self) {
-        let now = self.now;
-        let mut batches = std::mem::take(&mut self.active);
+    fn advance_invocations(&mut self, due: &[Handle]) {
         // Endings first, so the connections they free are there for the waiters below.
-        batches.retain_mut(|batch| match batch.phase {
-            Phase::Working { ends_at, outcome, holds_connection } if ends_at <= now => {
-                if holds_connection {
-                    self.connections -= 1;
-                }
-                self.running -= 1;
-                self.end(batch, outcome);
-                false
+        self.end_invocations(due);
+        let timed_out = if self.params.database.rds_proxy { self.serve_proxy_queue(due) } else { self.retry_connections(due) };
+        // Timeouts decided just now end in this step.
+        self.end_invocations(&timed_out);
+    }
+
+    /// Ends the invocations among `handles` whose time is up.
+    fn end_invocations(&mut self, handles: &[Handle]) {
+        let now = self.now;
+        for &handle in handles {
+            let Some(batch) = self.active.get_mut(handle) else { continue };
+            let Phase::Working { ends_at, outcome, holds_connection } = batch.phase else { continue };
+            if ends_at > now {
+                continue;
             }
-            _ => true,
-        });
-        for batch in batches.iter_mut() {
-            match batch.phase {
-                Phase::Connecting { retry_at, attempt } if retry_at <= now || batch.deadline <= now => {
-                    if batch.deadline <= now {
-                        batch.phase = Phase::Working { ends_at: now, outcome: Outcome::Timeout, holds_connection: false };
-                    } else {
-                        self.connect(batch, attempt);
-                    }
-                }
-                Phase::ProxyQueued => {
-                    if batch.deadline <= now {
-                        self.proxy_queue -= 1;
-                        batch.phase = Phase::Working { ends_at: now, outcome: Outcome::Timeout, holds_connection: false };
-                    } else if self.connections < self.params.database.available() {
-                        self.proxy_queue -= 1;
-                        self.start_work(batch);
-                    }
-                }
-                _ => {}
+            let mut batch = self.active.remove(handle);
+            if holds_connection {
+                self.connections -= 1;
+            }
+            self.running -= 1;
+            self.end(&mut batch, outcome);
+        }
+    }
+
+    /// Handlers whose backoff is over ask again; those past their deadline time out. Returns
+    /// the ones that timed out.
+    fn retry_connections(&mut self, due: &[Handle]) -> Vec<Handle> {
+        let now = self.now;
+        let mut timed_out = Vec::new();
+        for &handle in due {
+            let Some(batch) = self.active.get_mut(handle) else { continue };
+            let Phase::Connecting { retry_at, attempt } = batch.phase else { continue };
+            if batch.deadline <= now {
+                // Ends later in this step: no wake-up needed.
+                batch.phase = Phase::Working { ends_at: now, outcome: Outcome::Timeout, holds_connection: false };
+                timed_out.push(handle);
+            } else if retry_at <= now {
+                let mut batch = self.active.lend(handle);
+                self.connect(&mut batch, attempt);
+                self.active.put_back(handle, batch);
             }
         }
-        // Timeouts decided just now end in this step.
-        batches.retain_mut(|batch| match batch.phase {
-            Phase::Working { ends_at, outcome, holds_connection: false } if ends_at <= now => {
-                self.running -= 1;
-                self.end(batch, outcome);
-                false
+        timed_out
+    }
+
+    /// RDS Proxy hands connections to its queue in order; handlers past their deadline leave it
+    /// with a timeout. Returns the ones that timed out.
+    fn serve_proxy_queue(&mut self, due: &[Handle]) -> Vec<Handle> {
+        let now = self.now;
+        let mut timed_out = Vec::new();
+        // Taking connections only ever fills them, so the queue is served from its head while
+        // one is free, and after that only deadlines matter.
+        while self.connections < self.params.database.available() {
+            let Some(handle) = self.active.proxy_head() else { break };
+            let mut batch = self.active.lend(handle);
+            self.proxy_queue -= 1;
+            if batch.deadline <= now {
+                batch.phase = Phase::Working { ends_at: now, outcome: Outcome::Timeout, holds_connection: false };
+                timed_out.push(handle);
+            } else {
+                self.start_work(&mut batch);
             }
-            _ => true,
-        });
-        self.active = batches;
+            self.active.put_back(handle, batch);
+        }
+        for &handle in due {
+            let Some(batch) = self.active.get_mut(handle) else { continue };
+            if batch.phase == Phase::ProxyQueued && batch.deadline <= now {
+                self.proxy_queue -= 1;
+                batch.phase = Phase::Working { ends_at: now, outcome: Outcome::Timeout, holds_connection: false };
+                self.active.rescheduled(handle);
+                timed_out.push(handle);
+            }
+        }
+        timed_out.sort_unstable();
+        timed_out
     }
 
     fn end(&mut self, batch: &mut Batch, outcome: Outcome) {
@@ -666,7 +701,7 @@ impl SqsSim {
     }
 
     /// Step 5.
-    fn expire_visibility(&mut self) {
+    fn expire_visibility(&mut self, due: &[Handle]) {
         let now = self.now;
         while let Some(entry) = self.waiting.first_entry() {
             if entry.key().0 > now {
@@ -675,48 +710,39 @@ impl SqsSim {
             let ((_, msg), count) = entry.remove_entry();
             self.return_messages([(msg, count)]);
         }
-        let mut batches = std::mem::take(&mut self.active);
-        batches.retain_mut(|batch| {
+        for &handle in due {
+            let Some(batch) = self.active.get_mut(handle) else { continue };
             if batch.returned || batch.visible_at > now {
-                return true;
+                continue;
             }
-            match batch.phase {
-                Phase::Throttled { .. } => {
-                    // Lambda gives up on the invoke; the handler never ran.
-                    self.return_messages(std::mem::take(&mut batch.messages));
-                    false
-                }
-                phase => {
-                    let doing_the_work = matches!(phase, Phase::Working { outcome: Outcome::Success | Outcome::Poison, .. });
-                    let count = batch.len();
-                    self.counters.redelivered_while_running += count;
-                    self.activity.redelivered += count;
-                    batch.returned = true;
-                    let copies: Vec<_> = batch
-                        .messages
-                        .iter()
-                        .map(|&(m, c)| (Msg { handled: m.handled || (doing_the_work && !m.poison), ..m }, c))
-                        .collect();
-                    self.return_messages(copies);
-                    true
-                }
+            if let Phase::Throttled { .. } = batch.phase {
+                // Lambda gives up on the invoke; the handler never ran.
+                let batch = self.active.remove(handle);
+                self.return_messages(batch.messages);
+                continue;
             }
-        });
-        self.active = batches;
+            let doing_the_work = matches!(batch.phase, Phase::Working { outcome: Outcome::Success | Outcome::Poison, .. });
+            let count = batch.len();
+            batch.returned = true;
+            let copies: Vec<_> =
+                batch.messages.iter().map(|&(m, c)| (Msg { handled: m.handled || (doing_the_work && !m.poison), ..m }, c)).collect();
+            self.counters.redelivered_while_running += count;
+            self.activity.redelivered += count;
+            self.return_messages(copies);
+        }
     }
 
     /// Step 7.
-    fn retry_throttled(&mut self) {
+    fn retry_throttled(&mut self, due: &[Handle]) {
         let now = self.now;
-        let mut batches = std::mem::take(&mut self.active);
-        for batch in batches.iter_mut() {
-            if let Phase::Throttled { retry_at } = batch.phase {
-                if retry_at <= now {
-                    self.invoke(batch);
-                }
+        for &handle in due {
+            let Some(batch) = self.active.get_mut(handle) else { continue };
+            if matches!(batch.phase, Phase::Throttled { retry_at } if retry_at <= now) {
+                let mut batch = self.active.lend(handle);
+                self.invoke(&mut batch);
+                self.active.put_back(handle, batch);
             }
         }
-        self.active = batches;
     }
 
     /// Step 8: +300 (or +60) concurrent batches a minute while messages wait and every poller is
@@ -772,7 +798,7 @@ impl SqsSim {
             };
             self.next_batch_id += 1;
             self.invoke(&mut batch);
-            self.active.push(batch);
+            self.active.insert(batch);
         }
         self.backlog_after_poll = self.visible_count > 0;
     }
