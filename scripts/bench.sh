@@ -8,9 +8,9 @@ export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
 
 rows="$(mktemp)"
 trap 'rm -f "$rows"' EXIT
-cargo build --locked --release --bin bpbench
+cargo build --locked --profile native --bin bpbench
 trunk build --release --dist target/bench-dist
-target/release/bpbench >>"$rows"
+target/native/bpbench >>"$rows"
 node tests/e2e/bench.mjs target/bench-dist >>"$rows"
 
 echo
