@@ -47,7 +47,7 @@ const RUNS: usize = 5;
 
 fn main() {
     for (label, name) in [
-        ("article-export (Node, until the process dies)", "article-export"),
+        ("article-export (Node, naive, to the last row)", "article-export"),
         ("article-export-piped (Node, to the last row)", "article-export-piped"),
         ("article-peak (Kafka, 10× peak)", "article-peak"),
         ("article-campaign (SQS, 50,000 msgs/min)", "article-campaign"),
