@@ -110,6 +110,16 @@ async function main() {
     if (!(b > a)) throw new Error(`data-ms went from ${a} to ${b} over 2 s of wall time`);
   });
 
+  await check("a chart's table is drawn only once unfolded, then shows the figures", async () => {
+    if (!rendered) throw new Error('skipped: page did not render');
+    const fold = page.locator('details.data-table').first();
+    if (await fold.locator('table').count() !== 0) throw new Error('a folded table is drawn');
+    await fold.locator('summary').click({ timeout: 5_000 });
+    await fold.locator('table tbody tr').first().waitFor({ state: 'attached', timeout: 5_000 });
+    await fold.locator('summary').click({ timeout: 5_000 });
+    await page.waitForFunction(() => !document.querySelector('details.data-table table'), null, { timeout: 5_000 });
+  });
+
   await check('a control changes the running engine', async () => {
     if (!rendered) throw new Error('skipped: page did not render');
     const mode = page.locator('[data-testid="engine-mode"]').first();
@@ -500,6 +510,8 @@ async function main() {
   });
   await check('the article peak shows lag and a pause', async () => {
     if (!rendered) throw new Error('skipped: page did not render');
+    // From the start: by now the widget may have played past the peak on its own.
+    await page.locator('#kafka .transport button', { hasText: 'Reset' }).click({ timeout: 5_000 });
     await page.locator('select[aria-label="Speed"]').nth(1).selectOption('25', { timeout: 5_000 });
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="kafka-sim-time"]')?.dataset.ms) > 100_000,
       null, { timeout: 15_000 });

@@ -20,29 +20,41 @@ pub struct DataTableProps {
 
 #[function_component]
 pub fn DataTable(props: &DataTableProps) -> Html {
+    // A folded table is not drawn at all: while the engine runs, its rows would change every frame.
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| open.set(e.target_unchecked_into::<web_sys::Element>().has_attribute("open")))
+    };
+    html! {
+        <details class="data-table" open={*open} {ontoggle}>
+            <summary>{ props.summary.clone() }</summary>
+            if *open { { table(props) } }
+        </details>
+    }
+}
+
+fn table(props: &DataTableProps) -> Html {
     let times: Vec<u64> = props.columns.first().map(|(_, points)| points.iter().map(|p| p.0).collect()).unwrap_or_default();
     let stride = times.len().div_ceil(ROWS).max(1);
     let last = times.len().saturating_sub(1);
     let rows = (0..times.len()).filter(|i| i % stride == 0 || *i == last);
     html! {
-        <details class="data-table">
-            <summary>{ props.summary.clone() }</summary>
-            <table>
-                <thead><tr>
-                    <th scope="col">{ "simulated time" }</th>
-                    { for props.columns.iter().map(|(label, _)| html! { <th scope="col">{ label.clone() }</th> }) }
-                </tr></thead>
-                <tbody>
-                    { for rows.map(|i| html! {
-                        <tr>
-                            <td>{ format::sim_time(times[i]) }</td>
-                            { for props.columns.iter().map(|(_, points)| html! {
-                                <td>{ points.get(i).map_or_else(|| "—".to_string(), |p| props.unit.show(p.1)) }</td>
-                            }) }
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-        </details>
+        <table>
+            <thead><tr>
+                <th scope="col">{ "simulated time" }</th>
+                { for props.columns.iter().map(|(label, _)| html! { <th scope="col">{ label.clone() }</th> }) }
+            </tr></thead>
+            <tbody>
+                { for rows.map(|i| html! {
+                    <tr>
+                        <td>{ format::sim_time(times[i]) }</td>
+                        { for props.columns.iter().map(|(_, points)| html! {
+                            <td>{ points.get(i).map_or_else(|| "—".to_string(), |p| props.unit.show(p.1)) }</td>
+                        }) }
+                    </tr>
+                }) }
+            </tbody>
+        </table>
     }
 }
