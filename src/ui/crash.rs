@@ -51,14 +51,27 @@ fn widget_of(file: &str) -> &'static str {
         .map_or("playground", |(_, name)| name)
 }
 
-/// The address to start again from: the same page and embed, without the state that failed.
+/// The address to start again from: the same page, or the same widget's embed, without the
+/// state that failed. Only a widget name the app knows goes back into the address.
 fn reset_href(location: &web_sys::Location) -> String {
     let path = location.pathname().unwrap_or_else(|_| "/".into());
+    match embedded_widget() {
+        Some(widget) => format!("{path}?w={widget}&embed=1"),
+        None => path,
+    }
+}
+
+/// The widget shown alone, if this is an embed of one (an embed without `w` shows Node).
+fn embedded_widget() -> Option<&'static str> {
     let pairs = super::link::query_pairs();
-    let embed = pairs.iter().any(|(k, v)| k == "embed" && v == "1");
+    if !pairs.iter().any(|(k, v)| k == "embed" && v == "1") {
+        return None;
+    }
     match super::link::linked_widget(&pairs) {
-        Some(widget) if embed => format!("{path}?w={widget}&embed=1"),
-        _ => path,
+        None | Some("node") => Some("node"),
+        Some("kafka") => Some("kafka"),
+        Some("sqs") => Some("sqs"),
+        Some(_) => None,
     }
 }
 
@@ -74,7 +87,7 @@ fn show_panel(widget: &str, message: &str) {
     let (Some(panel), Some(heading), Some(explanation), Some(details), Some(reset)) = (
         element("div", ""),
         element("h2", &format!("The {widget} widget stopped")),
-        element("p", "A bug in the simulation stopped the page. Nothing was sent anywhere; the details are below and in the browser console."),
+        element("p", "A Rust panic (a bug, or the ?panic= drill) stopped the page: after one, no widget's state can be trusted. Nothing was sent anywhere; the details are below and in the browser console."),
         element("pre", message),
         element("a", "↺ Reset the playground"),
     ) else {
@@ -92,5 +105,9 @@ fn show_panel(widget: &str, message: &str) {
     let _ = root.append_child(&panel);
     if let Ok(reset) = reset.dyn_into::<web_sys::HtmlElement>() {
         let _ = reset.focus();
+    }
+    // The embed's height loop has stopped with the others: fit the host's iframe to the panel.
+    if let Some(widget) = embedded_widget() {
+        super::embed::report_height(widget);
     }
 }

@@ -49,6 +49,11 @@ pub fn Embed(props: &EmbedProps) -> Html {
     }
 }
 
+/// Posts the document's height now (once), as the loop does whenever it changes.
+pub fn report_height(widget: &str) {
+    post_height(widget, document_height());
+}
+
 fn document_height() -> i32 {
     web_sys::window()
         .and_then(|w| w.document())

@@ -60,12 +60,29 @@ pub fn rewind<S: Intervene, P>(clock: &mut Clock, sim: &mut Timeline<S>, twin: O
     sim.restore_before(at_ms)
 }
 
-/// "Run to the end", the same for every widget: pause, and return the instant the frames must
-/// step the run to (a frame's budget at a time, so the page stays responsive).
-pub fn run_to_end(clock: &mut Clock, preset: &str) -> Millis {
+/// "Run to the end", the same for every widget: pause, send the twin to the end too (it may
+/// outlive the main run: a piped export beside one that died), and return the instant the frames
+/// must step the run to (a frame's budget at a time, so the page stays responsive).
+pub fn run_to_end<S: Intervene, P>(clock: &mut Clock, twin: Option<&mut Twin<S, P>>, preset: &str) -> Millis {
     clock.playing = false;
     clock.settle();
-    run_end(preset)
+    let end = run_end(preset);
+    if let Some(twin) = twin {
+        twin.seek_to = Some(end);
+    }
+    end
+}
+
+/// Play or pause, the same for every widget. Pressed during a replay or a run to the end, it
+/// stops that too: the reader takes the run over from wherever it has got to.
+pub fn toggle_play<S: Intervene, P>(clock: &mut Clock, seek_to: &mut Option<Millis>, twin: Option<&mut Twin<S, P>>) {
+    if seek_to.take().is_some() {
+        clock.settle();
+        if let Some(twin) = twin {
+            twin.seek_to = None;
+        }
+    }
+    clock.playing = !clock.playing;
 }
 
 /// Where a preset's run ends: its `duration_ms`, else the simulated day every run stops at.

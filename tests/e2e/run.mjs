@@ -346,6 +346,36 @@ async function main() {
     }
   });
 
+  await check('a crashed embed reports the panel\'s height, and its reset stays that embed (a smuggled key does not)', async () => {
+    const host = await context.newPage();
+    try {
+      await host.setContent(`<iframe id="frame" src="${origin}/?embed=1&panic=node" style="width:320px;height:300px;border:0"></iframe>
+        <script>window.heights = []; addEventListener('message', (e) => {
+          if (e.data && e.data.type === 'backpressure-playground:height') window.heights.push(e.data.height); });</script>`);
+      await host.waitForFunction(() => window.heights.length > 0, null, { timeout: 15_000 });
+      const frame = host.frames().find((f) => f.url().startsWith(origin));
+      if (!frame) throw new Error('the iframe did not load');
+      const inside = await frame.evaluate(() => ({
+        reset: document.querySelector('[data-testid="crash-panel"] a')?.getAttribute('href') ?? null,
+        height: document.documentElement.scrollHeight,
+      }));
+      if (inside.reset !== '/?w=node&embed=1') throw new Error(`an embed without w resets to ${inside.reset}`);
+      const reported = await host.evaluate(() => window.heights.at(-1));
+      if (Math.abs(reported - inside.height) > 2) throw new Error(`reported ${reported} px, the panel's page is ${inside.height} px`);
+      const page2 = await context.newPage();
+      try {
+        await page2.goto(origin + '/?w=kafka%26panic%3Dkafka&embed=1&panic=kafka', { waitUntil: 'load', timeout: 15_000 });
+        await page2.waitForTimeout(1_000);
+        const href = await page2.evaluate(() => document.querySelector('[data-testid="crash-panel"] a')?.getAttribute('href') ?? 'no panel');
+        if (href !== 'no panel' && href !== '/') throw new Error(`a smuggled w resets to ${href}`);
+      } finally {
+        await page2.close();
+      }
+    } finally {
+      await host.close();
+    }
+  });
+
   // axe-core from the npm registry; evaluated through the debugging protocol, which the page's
   // CSP does not govern, so the audit sees the page exactly as a reader gets it.
   const axeSource = await readFile(join(REPO, '.tools', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');

@@ -253,7 +253,7 @@ impl Reducible for SqsPlayground {
         next.revision += 1;
         match action {
             Action::Frame { real_ms } => next.frame(real_ms),
-            Action::TogglePlay => next.clock.playing = !next.clock.playing,
+            Action::TogglePlay => twin::toggle_play(&mut next.clock, &mut next.seek_to, next.twin.as_mut()),
             Action::Step => {
                 next.clock.playing = false;
                 next.advance(1);
@@ -261,7 +261,7 @@ impl Reducible for SqsPlayground {
             Action::Rewind(at_ms) => {
                 next.seek_to = Some(twin::rewind(&mut next.clock, &mut next.sim, next.twin.as_mut(), at_ms));
             }
-            Action::RunToEnd => next.seek_to = Some(twin::run_to_end(&mut next.clock, &next.base_preset)),
+            Action::RunToEnd => next.seek_to = Some(twin::run_to_end(&mut next.clock, next.twin.as_mut(), &next.base_preset)),
             Action::SetTwin(on) => {
                 next.twin = on.then(|| next.make_twin());
             }
