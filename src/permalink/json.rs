@@ -16,6 +16,8 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
+use crate::decimal::Decimal;
+
 /// The text is not JSON (or nests deeper than serde_json's limit).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NotJson;
@@ -246,7 +248,7 @@ impl Parser<'_> {
         match text.parse::<u64>() {
             Ok(count) if whole => Ok(Json::Count(count)),
             // serde_json reads the rest as f64 and refuses what overflows it.
-            _ if text.parse::<f64>().is_ok_and(f64::is_finite) => Ok(Json::Number(text.to_string())),
+            _ if Decimal::parse(text).is_some_and(|number| number.fits_f64()) => Ok(Json::Number(text.to_string())),
             _ => Err(NotJson),
         }
     }

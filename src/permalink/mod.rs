@@ -11,6 +11,7 @@
 mod fields;
 mod json;
 
+use crate::decimal::Decimal;
 use crate::engine::kafka::{self, KafkaParams};
 use crate::engine::node::{self, NodeParams};
 use crate::engine::range::{clamp_all, Range};
@@ -211,7 +212,7 @@ fn set_path(tree: &mut Json, path: &str, raw: &str, notices: &mut Vec<Notice>) {
         Some(value) if fits(&value) => *slot = value,
         // A negative or fractional number where a count belongs: clamp to the nearest count.
         Some(Json::Number(number)) if matches!(slot, Json::Count(_) | Json::Null) => {
-            let to = number.parse::<f64>().map_or(0, |f| f.max(0.0).round() as u64);
+            let to = Decimal::parse(&number).map_or(0, |number| number.nearest_count());
             notices.push(Notice::Clamped { key: path.to_string(), from: raw.to_string(), to });
             *slot = Json::Count(to);
         }
