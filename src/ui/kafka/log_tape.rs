@@ -64,7 +64,7 @@ pub fn window(log: &PartitionLog, oldest_committed: u64, per_segment: u64) -> (u
 }
 
 fn percent(value: f64) -> String {
-    format!("{:.3}", value.max(0.0))
+    format::fixed(value.max(0.0), 3)
 }
 
 #[function_component]
