@@ -135,7 +135,7 @@ fn nodes(sim: &NodeSim, export: &Export) -> Vec<Node> {
         Node { title: "Readable".into(), detail: String::new(), gauge: Some(gauge_of(&export.readable)) },
     ];
     for stage in &export.stages {
-        let kind = format!("{:?}", stage.kind).to_lowercase();
+        let kind = stage.kind.name();
         list.push(Node { title: format!("{kind} stage"), detail: String::new(), gauge: Some(gauge_of(&stage.buffer)) });
     }
     list.push(Node { title: "res".into(), detail: String::new(), gauge: Some(gauge_of(&export.response)) });
