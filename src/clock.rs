@@ -9,7 +9,19 @@ pub const MAX_FRAME_MS: f64 = 250.0;
 /// Upper bound on engine steps per frame, whatever the speed.
 pub const MAX_STEPS_PER_FRAME: u64 = 20_000;
 /// Speeds offered, as multiples of real time.
-pub const SPEEDS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 100.0, 1000.0];
+/// Playback speeds, each with how the page writes it (its option's value too), so the page
+/// formats and parses no float for them.
+pub const SPEEDS: &[(f64, &str)] = &[
+    (0.25, "0.25"),
+    (0.5, "0.5"),
+    (1.0, "1"),
+    (2.0, "2"),
+    (5.0, "5"),
+    (10.0, "10"),
+    (25.0, "25"),
+    (100.0, "100"),
+    (1000.0, "1000"),
+];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Clock {
@@ -50,6 +62,14 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_speed_is_written_as_its_value() {
+        for &(speed, label) in SPEEDS {
+            assert_eq!(label.parse::<f64>(), Ok(speed));
+            assert_eq!(label, speed.to_string());
+        }
+    }
 
     const STEP_MS: Millis = 1;
 

@@ -13,6 +13,58 @@ pub fn count(value: u64) -> String {
     out
 }
 
+/// `value` with `decimals` digits after the point, exactly as `format!("{value:.decimals$}")`
+/// writes it (the exact binary value rounded half to even, the sign of `-0.04` kept), with
+/// integers only: the page carries no float formatting.
+pub fn fixed(value: f64, decimals: u32) -> String {
+    if value.is_nan() {
+        return "NaN".to_string();
+    }
+    let sign = if value.is_sign_negative() { "-" } else { "" };
+    if value.is_infinite() {
+        return format!("{sign}inf");
+    }
+    // value = mantissa × 2^shift exactly; the page's values sit far below where `units` saturates.
+    let bits = value.abs().to_bits();
+    let biased = (bits >> 52) as i32;
+    let fraction = u128::from(bits & ((1 << 52) - 1));
+    let (mantissa, shift) = if biased == 0 { (fraction, -1074) } else { (fraction | 1 << 52, biased - 1075) };
+    let scaled = mantissa * 10u128.pow(decimals);
+    let units = match u32::try_from(-shift) {
+        Err(_) => scaled.checked_shl(shift as u32).filter(|u| u >> shift == scaled).unwrap_or(u128::MAX),
+        Ok(0) => scaled,
+        Ok(right) if right >= 128 => 0,
+        Ok(right) => {
+            let (whole, rest, half) = (scaled >> right, scaled & ((1 << right) - 1), 1u128 << (right - 1));
+            whole + u128::from(rest > half || (rest == half && whole & 1 == 1))
+        }
+    };
+    let digits = format!("{units:0>width$}", width = decimals as usize + 1);
+    let (whole, fraction) = digits.split_at(digits.len() - decimals as usize);
+    if decimals == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
+/// An SVG coordinate or length: `52.5` → `"52.5"`, `23.0` → `"23"`. To the thousandth of a
+/// pixel, which is what `f64`'s shortest form gives for every value the page draws to that
+/// precision, without float formatting in the page.
+pub trait Coordinate {
+    fn coordinate(self) -> String;
+}
+
+impl Coordinate for f64 {
+    fn coordinate(self) -> String {
+        let mut text = fixed(self, 3);
+        if text.contains('.') {
+            text.truncate(text.trim_end_matches('0').trim_end_matches('.').len());
+        }
+        text
+    }
+}
+
 /// Binary units, the way Node and V8 report memory: `16384` → `"16 KiB"`.
 pub fn bytes(value: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -25,7 +77,7 @@ pub fn bytes(value: u64) -> String {
     if unit == 0 || scaled >= 100.0 || scaled.fract() == 0.0 {
         format!("{} {}", scaled.round() as u64, UNITS[unit])
     } else {
-        format!("{scaled:.1} {}", UNITS[unit])
+        format!("{} {}", fixed(scaled, 1), UNITS[unit])
     }
 }
 
@@ -40,7 +92,7 @@ pub fn bandwidth(bytes_per_second: u64) -> String {
     if scaled.fract() == 0.0 || scaled >= 100.0 {
         format!("{} {unit}", scaled.round() as u64)
     } else {
-        format!("{scaled:.1} {unit}")
+        format!("{} {unit}", fixed(scaled, 1))
     }
 }
 
@@ -62,9 +114,9 @@ pub fn amount(value: f64) -> String {
     if value >= 100.0 {
         count(value.round() as u64)
     } else if value >= 1.0 {
-        format!("{value:.1}")
+        fixed(value, 1)
     } else {
-        format!("{value:.2}")
+        fixed(value, 2)
     }
 }
 
@@ -74,11 +126,11 @@ pub fn duration(ms: f64) -> String {
     if !ms.is_finite() || ms < 0.0 {
         "—".to_string()
     } else if ms < 1_000.0 {
-        format!("{ms:.0} ms")
+        format!("{} ms", fixed(ms, 0))
     } else if ms < 600_000.0 {
-        format!("{:.1} s", ms / 1000.0)
+        format!("{} s", fixed(ms / 1000.0, 1))
     } else {
-        format!("{:.1} min", ms / 60_000.0)
+        format!("{} min", fixed(ms / 60_000.0, 1))
     }
 }
 
@@ -87,11 +139,11 @@ pub fn percent(value: f64) -> String {
     if !value.is_finite() {
         "—".to_string()
     } else if value >= 10.0 {
-        format!("{value:.0} %")
+        format!("{} %", fixed(value, 0))
     } else if value >= 1.0 {
-        format!("{value:.1} %")
+        format!("{} %", fixed(value, 1))
     } else {
-        format!("{value:.2} %")
+        format!("{} %", fixed(value, 2))
     }
 }
 
@@ -118,6 +170,24 @@ pub fn svg_points(samples: &[(u64, u64)], tail: Option<(u64, u64)>, x: impl Fn(u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn fixed_writes_what_format_writes(value in proptest::num::f64::ANY, small in -1e6f64..1e6, decimals in 0u32..4) {
+            for v in [value, small, (small * 8.0).round() / 8.0] {
+                if v.abs() < 1e30 || !v.is_finite() {
+                    proptest::prop_assert_eq!(fixed(v, decimals), format!("{v:.*}", decimals as usize));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_rounds_ties_to_even_and_keeps_the_sign() {
+        for (value, decimals) in [(0.25, 1), (0.35, 1), (2.5, 0), (0.5, 0), (1.005, 2), (-0.04, 1), (-0.0, 1), (5e-324, 3), (1e20, 2)] {
+            assert_eq!(fixed(value, decimals), format!("{value:.*}", decimals as usize));
+        }
+    }
 
     #[test]
     fn measured_figures_read_naturally() {

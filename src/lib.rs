@@ -2,6 +2,7 @@
 //! a scenario format shared by the browser and the `bpsim` CLI, and (in wasm builds) the Yew UI.
 
 pub mod clock;
+pub mod decimal;
 pub mod engine;
 pub mod format;
 pub mod permalink;

@@ -6,6 +6,22 @@
 //! - all randomness comes from one seeded [`SimRng`];
 //! - state is held as counts, never as one object per message, so memory stays bounded.
 
+/// A unit enum's names in the scenario format (serde's renames spelled out): `ALL` and `name()`,
+/// so links and the page name a choice without serde or `Debug`.
+macro_rules! names {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+        }
+    };
+}
+
 pub mod kafka;
 pub mod laws;
 pub mod node;

@@ -16,6 +16,8 @@ pub enum Client {
     Kafkajs,
 }
 
+names!(Client { Java => "java", Kafkajs => "kafkajs" });
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Assignor {
@@ -24,6 +26,8 @@ pub enum Assignor {
     /// `RoundRobinAssignor`: partition i goes to member i mod n.
     Roundrobin,
 }
+
+names!(Assignor { Range => "range", Roundrobin => "roundrobin" });
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -34,6 +38,8 @@ pub enum OffsetReset {
     Latest,
 }
 
+names!(OffsetReset { Earliest => "earliest", Latest => "latest" });
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Distribution {
@@ -42,6 +48,8 @@ pub enum Distribution {
     /// Each poll batch takes `count × perRecordUs × (1 ± spreadPercent)`, uniform.
     Uniform,
 }
+
+names!(Distribution { Fixed => "fixed", Uniform => "uniform" });
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

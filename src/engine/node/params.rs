@@ -13,6 +13,8 @@ pub enum Mode {
     Pipe,
 }
 
+names!(Mode { Naive => "naive", Pipe => "pipe" });
+
 /// What a transform stage between the cursor and the response does to the rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -24,6 +26,8 @@ pub enum StageKind {
     /// Row objects in, arrays of `rowsPerChunk` rows out (one object each).
     Batch,
 }
+
+names!(StageKind { Csv => "csv", Gzip => "gzip", Batch => "batch" });
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]

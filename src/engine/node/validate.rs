@@ -91,7 +91,7 @@ pub fn validate(params: &NodeParams) -> Result<(), ParamError> {
             let (wants, gets) = if takes_objects { ("row objects", "bytes") } else { ("text or bytes", "row objects") };
             return Err(ParamError::Incompatible {
                 field: field("kind"),
-                reason: format!("a {:?} stage takes {wants}, but the stream before it emits {gets}", stage.kind).to_lowercase(),
+                reason: format!("a {} stage takes {wants}, but the stream before it emits {gets}", stage.kind.name()),
             });
         }
         emits_objects = stage.kind == StageKind::Batch;

@@ -72,6 +72,8 @@ pub enum FunctionResponseType {
     ReportBatchItemFailures,
 }
 
+names!(FunctionResponseType { ReportBatchItemFailures => "ReportBatchItemFailures" });
+
 /// The Lambda event source mapping from the queue to the function.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields, default)]

@@ -18,6 +18,22 @@ pub enum Acting {
     Join,
 }
 
+impl Acting {
+    /// The `data-acting` value: which line of the loop is running, for tests and readers of the DOM.
+    fn name(self) -> &'static str {
+        match self {
+            Acting::Fetch => "fetch",
+            Acting::Process => "process",
+            Acting::Heartbeat => "heartbeat",
+            Acting::Pause => "pause",
+            Acting::Resume => "resume",
+            Acting::Commit => "commit",
+            Acting::CommitFails => "commitfails",
+            Acting::Join => "join",
+        }
+    }
+}
+
 const JAVA: &[(&str, Option<Acting>)] = &[
     ("while (running) {", None),
     ("  // joins the group here when a rebalance is on", Some(Acting::Join)),
@@ -103,7 +119,7 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
     let client = props.state.sim.params().groups.first().map(|g| g.client).unwrap_or(Client::Java);
     let acting = acting(&props.state);
     html! {
-        <div class="code-panel kafka-code" data-acting={format!("{acting:?}").to_lowercase()}>
+        <div class="code-panel kafka-code" data-acting={acting.name()}>
             { snippet("Java: the poll loop", JAVA, client == Client::Java, acting) }
             { snippet("KafkaJS: eachBatch with pause/resume", KAFKAJS, client == Client::Kafkajs, acting) }
         </div>

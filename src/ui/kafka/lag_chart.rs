@@ -9,6 +9,7 @@ use crate::ui::widgets::data_table::DataTable;
 use crate::ui::widgets::slider::Unit;
 use std::rc::Rc;
 use yew::prelude::*;
+use crate::format::Coordinate;
 
 #[derive(Properties, PartialEq)]
 pub struct LagChartProps {
@@ -39,8 +40,8 @@ pub fn LagChart(props: &LagChartProps) -> Html {
         let (from, to) = (x(peak.start_ms), x((peak.start_ms + peak.duration_ms).min(now)));
         html! {
             <g class="kafka-peak">
-                <rect x={from.to_string()} y={TOP.to_string()} width={(to - from).max(1.0).to_string()} height={(HEIGHT - BOTTOM - TOP).to_string()} />
-                <text x={(from + 4.0).to_string()} y={(TOP + 12.0).to_string()}>{ format!("×{} peak", peak.multiplier) }</text>
+                <rect x={from.coordinate()} y={TOP.coordinate()} width={(to - from).max(1.0).coordinate()} height={(HEIGHT - BOTTOM - TOP).coordinate()} />
+                <text x={(from + 4.0).coordinate()} y={(TOP + 12.0).coordinate()}>{ format!("×{} peak", peak.multiplier) }</text>
             </g>
         }
     });
@@ -60,17 +61,17 @@ pub fn LagChart(props: &LagChartProps) -> Html {
                     <span class={classes!("kafka-key", style::class(g))}>{ format!("{} {} {}", style::glyph(g), name, format::count(lags[g])) }</span>
                 }) }
             </figcaption>
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
+            <svg viewBox={format!("0 0 {} {}", WIDTH.coordinate(), HEIGHT.coordinate())} role="img"
                 aria-label={format!("Lag over time: {}", names.iter().zip(&lags).map(|(n, l)| format!("{n} {l}")).collect::<Vec<_>>().join(", "))}>
                 { for ticks.map(|v| html! {
                     <g class="tick">
-                        <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={y(v).to_string()} y2={y(v).to_string()} />
-                        <text x={(LEFT - 6.0).to_string()} y={(y(v) + 4.0).to_string()} text-anchor="end">{ format::count(v) }</text>
+                        <line x1={LEFT.coordinate()} x2={(WIDTH - RIGHT).coordinate()} y1={y(v).coordinate()} y2={y(v).coordinate()} />
+                        <text x={(LEFT - 6.0).coordinate()} y={(y(v) + 4.0).coordinate()} text-anchor="end">{ format::count(v) }</text>
                     </g>
                 }) }
                 { peak_band.unwrap_or_default() }
-                <text class="axis" x={LEFT.to_string()} y={(HEIGHT - 6.0).to_string()}>{ "0 s" }</text>
-                <text class="axis" x={(WIDTH - RIGHT).to_string()} y={(HEIGHT - 6.0).to_string()} text-anchor="end">{ format::sim_time(now) }</text>
+                <text class="axis" x={LEFT.coordinate()} y={(HEIGHT - 6.0).coordinate()}>{ "0 s" }</text>
+                <text class="axis" x={(WIDTH - RIGHT).coordinate()} y={(HEIGHT - 6.0).coordinate()} text-anchor="end">{ format::sim_time(now) }</text>
                 { for sim.groups().iter().enumerate().map(|(g, group)| {
                     let points = format::svg_points(group.lag_series.points(), Some((now, lags[g])), x, y);
                     html! {
@@ -80,8 +81,8 @@ pub fn LagChart(props: &LagChartProps) -> Html {
                 }) }
                 { for rebalances.iter().map(|&(g, at)| html! {
                     <g class={classes!("kafka-rebalance-mark", style::class(g))}>
-                        <line x1={x(at).to_string()} x2={x(at).to_string()} y1={(HEIGHT - BOTTOM - 14.0).to_string()} y2={(HEIGHT - BOTTOM).to_string()} />
-                        <text x={x(at).to_string()} y={(HEIGHT - BOTTOM - 16.0).to_string()} text-anchor="middle">{ "⟳" }</text>
+                        <line x1={x(at).coordinate()} x2={x(at).coordinate()} y1={(HEIGHT - BOTTOM - 14.0).coordinate()} y2={(HEIGHT - BOTTOM).coordinate()} />
+                        <text x={x(at).coordinate()} y={(HEIGHT - BOTTOM - 16.0).coordinate()} text-anchor="middle">{ "⟳" }</text>
                     </g>
                 }) }
             </svg>

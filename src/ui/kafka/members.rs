@@ -7,6 +7,7 @@ use crate::engine::kafka::{Client, GroupState, Member, MemberState};
 use crate::format;
 use std::rc::Rc;
 use yew::prelude::*;
+use crate::format::Coordinate;
 
 #[derive(Properties, PartialEq)]
 pub struct MembersProps {
@@ -36,9 +37,9 @@ fn ring(fraction: f64, class: &'static str) -> Html {
     let used = fraction.clamp(0.0, 1.0) * circumference;
     html! {
         <svg class={classes!("kafka-ring", class)} viewBox="0 0 44 44" aria-hidden="true">
-            <circle class="track" cx="22" cy="22" r={r.to_string()} />
-            <circle class="used" cx="22" cy="22" r={r.to_string()}
-                stroke-dasharray={format!("{used:.2} {circumference:.2}")} transform="rotate(-90 22 22)" />
+            <circle class="track" cx="22" cy="22" r={r.coordinate()} />
+            <circle class="used" cx="22" cy="22" r={r.coordinate()}
+                stroke-dasharray={format!("{} {}", format::fixed(used, 2), format::fixed(circumference, 2))} transform="rotate(-90 22 22)" />
         </svg>
     }
 }

@@ -51,7 +51,7 @@ fn producer_panel(sim: &KafkaSim) -> Html {
                 <span>{ format!("retained {} · deleted {}", format::count(sim.retained()), format::count(sim.deleted())) }</span>
             </div>
             <div class="kafka-gauge" role="meter" aria-label="buffer.memory in use"
-                aria-valuemin="0" aria-valuemax="100" aria-valuenow={format!("{fill:.0}")}>
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow={format::fixed(fill, 0)}>
                 <div class={classes!("kafka-gauge-fill", (fill >= 99.0).then_some("full"))} ~style={positions::fill(fill)}></div>
                 <span class="kafka-gauge-label">
                     <code>{ "buffer.memory" }</code>{ format!(" {} of {}", format::bytes(buffered_bytes), format::bytes(params.buffer_memory)) }

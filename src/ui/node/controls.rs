@@ -183,7 +183,7 @@ fn StagesEditor(props: &ControlsProps) -> Html {
                 html! {
                     <div class="stage-card" key={index}>
                         <div class="stage-head">
-                            <strong>{ format!("{}. {:?}", index + 1, stage.kind).to_lowercase() }</strong>
+                            <strong>{ format!("{}. {}", index + 1, stage.kind.name()) }</strong>
                             <button type="button" class="small" aria-label={format!("Remove stage {}", index + 1)}
                                 onclick={dispatch.reform(move |_| Action::RemoveStage(index))}>{ "remove" }</button>
                         </div>

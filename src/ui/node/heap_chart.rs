@@ -5,6 +5,7 @@ use crate::format;
 use crate::ui::widgets::data_table::DataTable;
 use crate::ui::widgets::slider::Unit;
 use yew::prelude::*;
+use crate::format::Coordinate;
 
 #[derive(Properties, PartialEq)]
 pub struct HeapChartProps {
@@ -52,8 +53,8 @@ pub fn HeapChart(props: &HeapChartProps) -> Html {
         let (label_x, anchor) = if at_right { (WIDTH - 10.0, "end") } else { (LEFT + 4.0, "start") };
         html! {
             <g class={class}>
-                <line x1={LEFT.to_string()} x2={(WIDTH - 8.0).to_string()} y1={y(value).to_string()} y2={y(value).to_string()} />
-                <text x={label_x.to_string()} y={(y(value) - 4.0).to_string()} text-anchor={anchor}>{ label }</text>
+                <line x1={LEFT.coordinate()} x2={(WIDTH - 8.0).coordinate()} y1={y(value).coordinate()} y2={y(value).coordinate()} />
+                <text x={label_x.coordinate()} y={(y(value) - 4.0).coordinate()} text-anchor={anchor}>{ label }</text>
             </g>
         }
     };
@@ -64,16 +65,16 @@ pub fn HeapChart(props: &HeapChartProps) -> Html {
                 { "Process memory: heap " }<strong>{ format::bytes(props.heap_now) }</strong>{ " (solid)" }
                 { " · RSS " }<strong>{ format::bytes(props.rss_now) }</strong>{ " (dotted)" }
             </figcaption>
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
+            <svg viewBox={format!("0 0 {} {}", WIDTH.coordinate(), HEIGHT.coordinate())} role="img"
                 aria-label={format!("Heap over time, now {}, limit {}", format::bytes(props.heap_now), format::bytes(props.heap_limit))}>
                 { for y_ticks.map(|v| html! {
                     <g class="tick">
-                        <line x1={LEFT.to_string()} x2={(WIDTH - 8.0).to_string()} y1={y(v).to_string()} y2={y(v).to_string()} />
-                        <text x={(LEFT - 6.0).to_string()} y={(y(v) + 4.0).to_string()} text-anchor="end">{ format::bytes(v) }</text>
+                        <line x1={LEFT.coordinate()} x2={(WIDTH - 8.0).coordinate()} y1={y(v).coordinate()} y2={y(v).coordinate()} />
+                        <text x={(LEFT - 6.0).coordinate()} y={(y(v) + 4.0).coordinate()} text-anchor="end">{ format::bytes(v) }</text>
                     </g>
                 }) }
-                <text class="axis" x={LEFT.to_string()} y={(HEIGHT - 6.0).to_string()}>{ "0 s" }</text>
-                <text class="axis" x={(WIDTH - 8.0).to_string()} y={(HEIGHT - 6.0).to_string()} text-anchor="end">{ format::sim_time(props.now) }</text>
+                <text class="axis" x={LEFT.coordinate()} y={(HEIGHT - 6.0).coordinate()}>{ "0 s" }</text>
+                <text class="axis" x={(WIDTH - 8.0).coordinate()} y={(HEIGHT - 6.0).coordinate()} text-anchor="end">{ format::sim_time(props.now) }</text>
                 { limit_line(props.heap_limit, format!("V8 heap limit {}", format::bytes(props.heap_limit)), "limit heap-limit", true) }
                 if let Some(limit) = props.container_limit {
                     { limit_line(limit, format!("container limit {} (RSS)", format::bytes(limit)), "limit container-limit", false) }
@@ -82,8 +83,8 @@ pub fn HeapChart(props: &HeapChartProps) -> Html {
                 <polyline class="heap-line" points={polyline(&props.points, props.heap_now)} />
                 if let Some(at) = props.died_at {
                     <g class="death-mark">
-                        <line x1={x(at).to_string()} x2={x(at).to_string()} y1={TOP.to_string()} y2={(HEIGHT - BOTTOM).to_string()} />
-                        <text x={(x(at) - 4.0).to_string()} y={(HEIGHT - BOTTOM - 6.0).to_string()} text-anchor="end">{ "✖ died" }</text>
+                        <line x1={x(at).coordinate()} x2={x(at).coordinate()} y1={TOP.coordinate()} y2={(HEIGHT - BOTTOM).coordinate()} />
+                        <text x={(x(at) - 4.0).coordinate()} y={(HEIGHT - BOTTOM - 6.0).coordinate()} text-anchor="end">{ "✖ died" }</text>
                     </g>
                 }
             </svg>

@@ -38,7 +38,7 @@ pub(crate) fn pile_up(sim: &crate::engine::node::NodeSim, export: &crate::engine
     export.stages.iter().find(|s| s.buffer.ignores_high_water_mark && runaway(&s.buffer)).map(|stage| {
         format!(
             "the {} stage ignores its highWaterMark (its write() always returns true): it holds {}",
-            format!("{:?}", stage.kind).to_lowercase(),
+            stage.kind.name().to_string(),
             pipe_view::buffer_amount(&stage.buffer)
         )
     })

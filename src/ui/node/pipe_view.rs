@@ -7,6 +7,7 @@ use crate::format;
 use crate::ui::node::state::Playground;
 use std::rc::Rc;
 use yew::prelude::*;
+use crate::format::Coordinate;
 
 #[derive(Properties, PartialEq)]
 pub struct PipeViewProps {
@@ -134,7 +135,7 @@ fn nodes(sim: &NodeSim, export: &Export) -> Vec<Node> {
         Node { title: "Readable".into(), detail: String::new(), gauge: Some(gauge_of(&export.readable)) },
     ];
     for stage in &export.stages {
-        let kind = format!("{:?}", stage.kind).to_lowercase();
+        let kind = stage.kind.name();
         list.push(Node { title: format!("{kind} stage"), detail: String::new(), gauge: Some(gauge_of(&stage.buffer)) });
     }
     list.push(Node { title: "res".into(), detail: String::new(), gauge: Some(gauge_of(&export.response)) });
@@ -144,7 +145,7 @@ fn nodes(sim: &NodeSim, export: &Export) -> Vec<Node> {
 
 fn text(layout: Layout, centre: (f64, f64), line: usize, class: &'static str, content: String) -> Html {
     let (x, y, anchor) = layout.label_at(centre, line);
-    html! { <text class={class} x={x.to_string()} y={y.to_string()} text-anchor={anchor}>{ content }</text> }
+    html! { <text class={class} x={x.coordinate()} y={y.coordinate()} text-anchor={anchor}>{ content }</text> }
 }
 
 fn draw_gauge(layout: Layout, (x, y): (f64, f64), gauge: &Gauge) -> Html {
@@ -158,12 +159,12 @@ fn draw_gauge(layout: Layout, (x, y): (f64, f64), gauge: &Gauge) -> Html {
     let times_over = (gauge.length as f64 / gauge.high_water_mark.max(1) as f64).round() as u64;
     html! {
         <g class={classes!("gauge", over.then_some("over"), runaway.then_some("runaway"), gauge.buggy.then_some("buggy"))}>
-            <rect class="gauge-frame" x={left.to_string()} y={top.to_string()} width={GAUGE_W.to_string()} height={height.to_string()} rx="6" />
-            <rect class="gauge-fill" x={left.to_string()} y={(top + height - fill_h).to_string()}
-                width={GAUGE_W.to_string()} height={fill_h.to_string()} rx="6" />
-            <line class="hwm-line" x1={(left - 6.0).to_string()} x2={(left + GAUGE_W + 6.0).to_string()} y1={y.to_string()} y2={y.to_string()} />
+            <rect class="gauge-frame" x={left.coordinate()} y={top.coordinate()} width={GAUGE_W.coordinate()} height={height.coordinate()} rx="6" />
+            <rect class="gauge-fill" x={left.coordinate()} y={(top + height - fill_h).coordinate()}
+                width={GAUGE_W.coordinate()} height={fill_h.coordinate()} rx="6" />
+            <line class="hwm-line" x1={(left - 6.0).coordinate()} x2={(left + GAUGE_W + 6.0).coordinate()} y1={y.coordinate()} y2={y.coordinate()} />
             if runaway {
-                <text class="runaway-label" x={x.to_string()} y={(top + 24.0).to_string()} text-anchor="middle">
+                <text class="runaway-label" x={x.coordinate()} y={(top + 24.0).coordinate()} text-anchor="middle">
                     { format!("×{}", format::count(times_over)) }
                 </text>
             }
@@ -178,11 +179,11 @@ fn draw_endpoint((x, y): (f64, f64), database: bool) -> Html {
     html! {
         <g class={classes!("endpoint", if database { "database" } else { "client" })}>
             if database {
-                <path d={format!("M{} {} v64 a36 10 0 0 0 72 0 v-64", x - 36.0, y - 32.0)} />
-                <ellipse class="lid" cx={x.to_string()} cy={(y - 32.0).to_string()} rx="36" ry="10" />
+                <path d={format!("M{} {} v64 a36 10 0 0 0 72 0 v-64", (x - 36.0).coordinate(), (y - 32.0).coordinate())} />
+                <ellipse class="lid" cx={x.coordinate()} cy={(y - 32.0).coordinate()} rx="36" ry="10" />
             } else {
-                <rect x={(x - 38.0).to_string()} y={(y - 30.0).to_string()} width="76" height="50" rx="4" />
-                <rect x={(x - 48.0).to_string()} y={(y + 22.0).to_string()} width="96" height="8" rx="3" />
+                <rect x={(x - 38.0).coordinate()} y={(y - 30.0).coordinate()} width="76" height="50" rx="4" />
+                <rect x={(x - 48.0).coordinate()} y={(y + 22.0).coordinate()} width="96" height="8" rx="3" />
             }
         </g>
     }
@@ -208,15 +209,15 @@ fn draw(layout: Layout, state: &Playground, export: &Export, nodes: &[Node]) -> 
         };
         html! {
             <g class={classes!("hop", paused_here.then_some("paused"))}>
-                <line class="pipe" x1={x1.to_string()} x2={x2.to_string()} y1={y1.to_string()} y2={y2.to_string()} />
+                <line class="pipe" x1={x1.coordinate()} x2={x2.coordinate()} y1={y1.coordinate()} y2={y2.coordinate()} />
                 if moving {
                     { for (0..PARTICLES_PER_HOP).map(|i| {
                         let t = (phase + i as f64 / PARTICLES_PER_HOP as f64).fract();
-                        html! { <circle class="particle" cx={(x1 + t * (x2 - x1)).to_string()} cy={(y1 + t * (y2 - y1)).to_string()} r="4" /> }
+                        html! { <circle class="particle" cx={(x1 + t * (x2 - x1)).coordinate()} cy={(y1 + t * (y2 - y1)).coordinate()} r="4" /> }
                     }) }
                 }
                 if paused_here {
-                    <text class="hop-label" x={lx.to_string()} y={ly.to_string()} text-anchor={anchor}>{ "paused" }</text>
+                    <text class="hop-label" x={lx.coordinate()} y={ly.coordinate()} text-anchor={anchor}>{ "paused" }</text>
                 }
             </g>
         }
@@ -226,7 +227,7 @@ fn draw(layout: Layout, state: &Playground, export: &Export, nodes: &[Node]) -> 
         Layout::Down => "pipe-svg down",
     };
     html! {
-        <svg class={class} viewBox={format!("0 0 {} {}", layout.width(), layout.height(count))} aria-hidden="true">
+        <svg class={class} viewBox={format!("0 0 {} {}", layout.width().coordinate(), layout.height(count).coordinate())} aria-hidden="true">
             { for hops }
             { for nodes.iter().enumerate().map(|(i, node)| {
                 let centre = layout.centre(i, count);

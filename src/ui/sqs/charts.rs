@@ -4,6 +4,7 @@ use crate::format;
 use crate::ui::widgets::data_table::DataTable;
 use crate::ui::widgets::slider::Unit;
 use yew::prelude::*;
+use crate::format::Coordinate;
 
 #[derive(Clone, PartialEq)]
 pub struct Line {
@@ -47,19 +48,19 @@ pub fn Chart(props: &ChartProps) -> Html {
     html! {
         <figure class="sqs-chart" data-testid={props.testid.clone()}>
             <figcaption>{ props.title.clone() }</figcaption>
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={props.title.clone()}>
+            <svg viewBox={format!("0 0 {} {}", WIDTH.coordinate(), HEIGHT.coordinate())} role="img" aria-label={props.title.clone()}>
                 { for ticks.map(|v| html! {
                     <g class="tick">
-                        <line x1={LEFT.to_string()} x2={(WIDTH - 8.0).to_string()} y1={y(v).to_string()} y2={y(v).to_string()} />
-                        <text x={(LEFT - 6.0).to_string()} y={(y(v) + 4.0).to_string()} text-anchor="end">{ format::count(v) }</text>
+                        <line x1={LEFT.coordinate()} x2={(WIDTH - 8.0).coordinate()} y1={y(v).coordinate()} y2={y(v).coordinate()} />
+                        <text x={(LEFT - 6.0).coordinate()} y={(y(v) + 4.0).coordinate()} text-anchor="end">{ format::count(v) }</text>
                     </g>
                 }) }
-                <text class="axis" x={LEFT.to_string()} y={(HEIGHT - 6.0).to_string()}>{ "0 s" }</text>
-                <text class="axis" x={(WIDTH - 8.0).to_string()} y={(HEIGHT - 6.0).to_string()} text-anchor="end">{ format::sim_time(props.now) }</text>
+                <text class="axis" x={LEFT.coordinate()} y={(HEIGHT - 6.0).coordinate()}>{ "0 s" }</text>
+                <text class="axis" x={(WIDTH - 8.0).coordinate()} y={(HEIGHT - 6.0).coordinate()} text-anchor="end">{ format::sim_time(props.now) }</text>
                 { for props.levels.iter().map(|level| html! {
                     <g class={classes!("sqs-level", level.class)}>
-                        <line x1={LEFT.to_string()} x2={(WIDTH - 8.0).to_string()} y1={y(level.value).to_string()} y2={y(level.value).to_string()} />
-                        <text x={(WIDTH - 10.0).to_string()} y={(y(level.value) - 4.0).to_string()} text-anchor="end">{ level.label.clone() }</text>
+                        <line x1={LEFT.coordinate()} x2={(WIDTH - 8.0).coordinate()} y1={y(level.value).coordinate()} y2={y(level.value).coordinate()} />
+                        <text x={(WIDTH - 10.0).coordinate()} y={(y(level.value) - 4.0).coordinate()} text-anchor="end">{ level.label.clone() }</text>
                     </g>
                 }) }
                 { for props.lines.iter().map(|line| {

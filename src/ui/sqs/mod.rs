@@ -41,7 +41,7 @@ pub fn Metrics(props: &StateProps) -> Html {
     let attempts = if c.sent == 0 {
         format::count(c.connection_attempts)
     } else {
-        format!("{} ({:.1} per message)", format::count(c.connection_attempts), c.connection_attempts as f64 / c.sent as f64)
+        format!("{} ({} per message)", format::count(c.connection_attempts), format::fixed(c.connection_attempts as f64 / c.sent as f64, 1))
     };
     let recovery = match (sim.spike_ended_at(), sim.recovery_ms()) {
         (None, _) => "campaign not over".to_string(),

@@ -6,6 +6,7 @@ use crate::engine::sqs::{Msg, Phase};
 use crate::format;
 use std::rc::Rc;
 use yew::prelude::*;
+use crate::format::Coordinate;
 
 /// Visible messages drawn at most: 10 columns × 24 rows.
 pub const MAX_DOTS: u64 = 240;
@@ -92,28 +93,28 @@ pub fn QueueView(props: &QueueViewProps) -> Html {
                 <strong>{ "SQS queue" }</strong>
                 { format!(" · visible {} · in flight {}", format::count(visible), format::count(sim.in_flight())) }
             </figcaption>
-            <svg viewBox={format!("0 0 {width} {height}")} role="img"
+            <svg viewBox={format!("0 0 {} {}", width.coordinate(), height.coordinate())} role="img"
                 aria-label={format!("{} messages visible, {} in flight", visible, sim.in_flight())}>
                 <text class="sqs-col-title" x="0" y="14">{ "visible" }</text>
                 { for dots.iter().enumerate().map(|(i, class)| {
                     let (col, row) = (i as u64 % DOT_COLUMNS, i as u64 / DOT_COLUMNS);
                     let (cx, cy) = (8.0 + col as f64 * dot_step, 30.0 + row as f64 * dot_step);
                     if class.ends_with("poison") {
-                        html! { <rect class={*class} x={(cx - 5.0).to_string()} y={(cy - 5.0).to_string()} width="10" height="10" /> }
+                        html! { <rect class={*class} x={(cx - 5.0).coordinate()} y={(cy - 5.0).coordinate()} width="10" height="10" /> }
                     } else {
-                        html! { <circle class={*class} cx={cx.to_string()} cy={cy.to_string()} r="5.5" /> }
+                        html! { <circle class={*class} cx={cx.coordinate()} cy={cy.coordinate()} r="5.5" /> }
                     }
                 }) }
-                <text class="sqs-col-title" x={flight_x.to_string()} y="14">{ "in flight · visibility timer" }</text>
+                <text class="sqs-col-title" x={flight_x.coordinate()} y="14">{ "in flight · visibility timer" }</text>
                 { for rows.iter().take(rows_drawn).enumerate().map(|(i, row)| {
                     let y = 24.0 + i as f64 * dot_step;
                     let left = row.visible_at.saturating_sub(now).min(vt_ms);
                     let bar = bar_max * left as f64 / vt_ms as f64;
                     html! {
                         <g class={row.class}>
-                            <rect class="sqs-timer-track" x={flight_x.to_string()} y={(y + 1.0).to_string()} width={bar_max.to_string()} height="10" />
-                            <rect class="sqs-timer" x={flight_x.to_string()} y={(y + 1.0).to_string()} width={format!("{bar:.1}")} height="10" />
-                            <text class="sqs-flight-label" x={(flight_x + bar_max + 4.0).to_string()} y={(y + 10.0).to_string()}>
+                            <rect class="sqs-timer-track" x={flight_x.coordinate()} y={(y + 1.0).coordinate()} width={bar_max.coordinate()} height="10" />
+                            <rect class="sqs-timer" x={flight_x.coordinate()} y={(y + 1.0).coordinate()} width={format::fixed(bar, 1)} height="10" />
+                            <text class="sqs-flight-label" x={(flight_x + bar_max + 4.0).coordinate()} y={(y + 10.0).coordinate()}>
                                 { format!("{} {} · {}s", format::count(row.count), row.label, left.div_ceil(1000)) }
                             </text>
                         </g>
@@ -159,7 +160,7 @@ pub fn DeadLetterQueue(props: &DlqProps) -> Html {
             <figcaption><strong>{ "Dead-letter queue" }</strong></figcaption>
             <svg viewBox="0 0 120 80" role="img" aria-label={format!("{} messages in the dead-letter queue", props.dlq)}>
                 <path class="sqs-bin" d="M10 10 L110 10 L100 76 L20 76 Z" />
-                <rect class="sqs-bin-fill" x="20" y={(76.0 - fill).to_string()} width="80" height={fill.to_string()} />
+                <rect class="sqs-bin-fill" x="20" y={(76.0 - fill).coordinate()} width="80" height={fill.coordinate()} />
                 <text class="sqs-bin-count" x="60" y="48" text-anchor="middle">{ format::count(props.dlq) }</text>
             </svg>
             <p class="help">

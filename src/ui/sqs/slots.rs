@@ -6,6 +6,7 @@ use crate::engine::sqs::Phase;
 use crate::format;
 use std::rc::Rc;
 use yew::prelude::*;
+use crate::format::Coordinate;
 
 #[derive(Properties, PartialEq)]
 pub struct SlotsProps {
@@ -30,8 +31,8 @@ fn cap_marker(cap: &Cap, columns: u64, size: f64, top: f64, row_offset: usize) -
     let x = x + size;
     html! {
         <g class={classes!("sqs-cap", cap.class)}>
-            <line x1={x.to_string()} x2={x.to_string()} y1={(top + y - 1.0).to_string()} y2={(top + y + size + 1.0).to_string()} />
-            <text x="0" y={(10.0 + row_offset as f64 * 13.0).to_string()}>{ cap.label.clone() }</text>
+            <line x1={x.coordinate()} x2={x.coordinate()} y1={(top + y - 1.0).coordinate()} y2={(top + y + size + 1.0).coordinate()} />
+            <text x="0" y={(10.0 + row_offset as f64 * 13.0).coordinate()}>{ cap.label.clone() }</text>
         </g>
     }
 }
@@ -94,13 +95,13 @@ pub fn LambdaSlots(props: &SlotsProps) -> Html {
                 <strong>{ "Lambda" }</strong>
                 { format!(" · {} running of {} allowed", format::count(concurrency), format::count(cap_limit)) }
             </figcaption>
-            <svg viewBox={format!("0 0 400 {height:.0}")} role="img"
+            <svg viewBox={format!("0 0 400 {}", format::fixed(height, 0))} role="img"
                 aria-label={format!("{concurrency} concurrent executions; cap {cap_limit}")}>
                 { for (0..drawn).map(|i| {
                     let (x, y) = cell_xy(i, columns, size);
                     let class = states.get(i as usize).copied().unwrap_or(if i >= cap_limit { "slot beyond" } else { "slot free" });
-                    html! { <rect class={class} x={format!("{:.1}", x + 0.8)} y={format!("{:.1}", top + y + 0.8)}
-                        width={format!("{:.1}", size - 1.6)} height={format!("{:.1}", size - 1.6)} rx="1.5" /> }
+                    html! { <rect class={class} x={format::fixed(x + 0.8, 1)} y={format::fixed(top + y + 0.8, 1)}
+                        width={format::fixed(size - 1.6, 1)} height={format::fixed(size - 1.6, 1)} rx="1.5" /> }
                 }) }
                 { for caps.iter().enumerate().map(|(row, cap)| cap_marker(cap, columns, size, top, row)) }
             </svg>
@@ -141,13 +142,13 @@ pub fn PostgresPool(props: &SlotsProps) -> Html {
                 { format!(" · {} of {} connections in use", in_use, available) }
                 { if db.rds_proxy { " · behind RDS Proxy" } else { "" } }
             </figcaption>
-            <svg viewBox={format!("0 0 200 {height:.0}")} role="img"
+            <svg viewBox={format!("0 0 200 {}", format::fixed(height, 0))} role="img"
                 aria-label={format!("{in_use} of max_connections {max} in use, {} refused", sim.counters().connections_refused)}>
                 { for (0..drawn).map(|i| {
                     let (x, y) = cell_xy(i, columns, size);
                     let class = if i >= available { "conn superuser" } else if i < in_use { "conn used" } else { "conn free" };
-                    html! { <rect class={class} x={format!("{:.1}", x + 1.0)} y={format!("{:.1}", y + 1.0)}
-                        width={format!("{:.1}", size - 2.0)} height={format!("{:.1}", size - 2.0)} rx="2" /> }
+                    html! { <rect class={class} x={format::fixed(x + 1.0, 1)} y={format::fixed(y + 1.0, 1)}
+                        width={format::fixed(size - 2.0, 1)} height={format::fixed(size - 2.0, 1)} rx="2" /> }
                 }) }
             </svg>
             if drawn < max {

@@ -53,7 +53,7 @@ fn per_second(value: f64, items: &str) -> String {
 }
 
 fn attempts(value: Option<f64>) -> String {
-    value.map_or_else(|| "— (nothing completed)".to_string(), |v| format!("{v:.2}"))
+    value.map_or_else(|| "— (nothing completed)".to_string(), |v| format::fixed(v, 2))
 }
 
 #[function_component]

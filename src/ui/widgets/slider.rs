@@ -1,6 +1,7 @@
 //! A labelled range input with an exact number box beside it. Turns input events into numbers
 //! at the edge; out-of-range typing is clamped and said so, never passed on raw.
 
+use crate::decimal::Decimal;
 use crate::format;
 use crate::scale::Scale;
 use web_sys::HtmlInputElement;
@@ -81,12 +82,13 @@ pub fn Slider(props: &SliderProps) -> Html {
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
             typing.set(None);
-            match input.value().trim().parse::<f64>() {
-                Ok(typed) if typed.is_finite() => {
-                    let wanted = typed.max(0.0).round() as u64;
+            let text = input.value();
+            match Decimal::parse(text.trim()) {
+                Some(typed) if typed.fits_f64() => {
+                    let wanted = typed.nearest_count();
                     let value = wanted.clamp(min, max);
-                    typed_note.set((value != wanted || typed < 0.0).then(|| {
-                        format!("{typed} is outside {}–{}; using {}", unit.show(min), unit.show(max), unit.show(value))
+                    typed_note.set((value != wanted || typed.negative).then(|| {
+                        format!("{} is outside {}–{}; using {}", text.trim(), unit.show(min), unit.show(max), unit.show(value))
                     }));
                     on_change.emit(value);
                 }

@@ -30,7 +30,7 @@ pub struct TransportProps {
 pub fn Transport(props: &TransportProps) -> Html {
     let on_speed = props.on_speed.reform(|e: Event| {
         let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-        value.parse().unwrap_or(1.0)
+        SPEEDS.iter().find(|(_, label)| *label == value).map_or(1.0, |&(speed, _)| speed)
     });
     let playing = props.clock.playing;
     html! {
@@ -44,8 +44,8 @@ pub fn Transport(props: &TransportProps) -> Html {
             <button type="button" onclick={props.on_reset.reform(|_| ())}>{ "↺ Reset" }</button>
             <label class="select">{ "speed " }
                 <select onchange={on_speed} aria-label="Speed">
-                    { for SPEEDS.iter().map(|&s| html! {
-                        <option value={s.to_string()} selected={(s - props.clock.speed).abs() < 1e-9}>{ format!("{s}×") }</option>
+                    { for SPEEDS.iter().map(|&(speed, label)| html! {
+                        <option value={label} selected={(speed - props.clock.speed).abs() < 1e-9}>{ format!("{label}×") }</option>
                     }) }
                 </select>
             </label>

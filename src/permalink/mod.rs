@@ -3,18 +3,24 @@
 //! ignores or clamps, and says so in a [`Notice`] the page shows.
 //!
 //! Keys are JSON-pointer-like paths into the params (`cursor/batchSize`), so real parameter
-//! names that contain dots (`max.poll.records`) stay intact. Arrays (the Node stages) travel
-//! whole, as JSON.
+//! names that contain dots (`max.poll.records`) stay intact. Arrays (the Node stages, the Kafka
+//! groups, SQS's `FunctionResponseTypes`) and an optional setting the base lacks (a spike) travel
+//! whole, as JSON. The params are walked as a [`Json`] tree built from per-struct field tables
+//! ([`fields`]), so the page needs no serde.
 
+mod fields;
+mod json;
+
+use crate::decimal::Decimal;
 use crate::engine::kafka::{self, KafkaParams};
 use crate::engine::node::{self, NodeParams};
 use crate::engine::range::{clamp_all, Range};
 use crate::engine::sqs::{self, SqsParams};
 use crate::engine::Millis;
 use crate::scenario::MAX_SIM_MS;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::Value;
+pub use fields::{Link, Record};
+use fields::Refusal;
+use json::Json;
 
 /// The link format's version, carried as `v`.
 pub const LINK_VERSION: u64 = 1;
@@ -41,8 +47,8 @@ impl std::fmt::Display for Notice {
     }
 }
 
-/// Parameters a link can carry: serialisable, with a way to pull values into range.
-pub trait LinkParams: Serialize + DeserializeOwned + Clone {
+/// Parameters a link can carry: a tree of fields, with a way to pull values into range.
+pub trait LinkParams: Record + Clone {
     /// Brings every ranged value inside its range; returns (key, value given, value used).
     fn clamp(&mut self) -> Vec<(String, u64, u64)>;
     /// Rules beyond ranges (e.g. which stage may follow which).
@@ -50,14 +56,14 @@ pub trait LinkParams: Serialize + DeserializeOwned + Clone {
 }
 
 /// Clamps with a system's range table, naming each change by its link key.
-fn clamp_with<P: Serialize>(ranges: &[Range<P>], params: &mut P) -> Vec<(String, u64, u64)> {
-    let tree = serde_json::to_value(&*params).expect("params serialise");
+fn clamp_with<P: Record>(ranges: &[Range<P>], params: &mut P) -> Vec<(String, u64, u64)> {
+    let tree = params.to_json();
     clamp_all(ranges, params).into_iter().map(|(field, from, to)| (link_key(&tree, field), from, to)).collect()
 }
 
 /// A range's dotted field as a link key. Real names can hold dots (`retention.ms`), so each
 /// level takes the longest run of parts that is a key in the params' JSON.
-fn link_key(tree: &Value, field: &str) -> String {
+fn link_key(tree: &Json, field: &str) -> String {
     let parts: Vec<&str> = field.split('.').collect();
     let (mut node, mut at, mut keys) = (tree, 0, Vec::new());
     while at < parts.len() {
@@ -129,7 +135,7 @@ pub fn decode<P: LinkParams>(pairs: &[(String, String)], base: &P, caller_keys: 
     let mut notices = Vec::new();
     let mut seed = None;
     let mut at_ms = None;
-    let mut tree = serde_json::to_value(base).expect("params serialise");
+    let mut tree = base.to_json();
     for (key, raw) in pairs {
         match key.as_str() {
             "v" if raw.trim() != LINK_VERSION.to_string() => notices.push(Notice::UnsupportedVersion(raw.clone())),
@@ -152,17 +158,17 @@ pub fn decode<P: LinkParams>(pairs: &[(String, String)], base: &P, caller_keys: 
                 let mut candidate = tree.clone();
                 let mut key_notices = Vec::new();
                 set_path(&mut candidate, key, raw, &mut key_notices);
-                match serde_json::from_value::<P>(candidate.clone()) {
+                match P::from_json(&candidate) {
                     Ok(_) => {
                         tree = candidate;
                         notices.append(&mut key_notices);
                     }
-                    Err(error) => notices.push(Notice::WrongType { key: key.clone(), expected: expected_from(&error) }),
+                    Err(refusal) => notices.push(Notice::WrongType { key: key.clone(), expected: expected_from(refusal) }),
                 }
             }
         }
     }
-    let mut params: P = serde_json::from_value(tree).unwrap_or_else(|_| base.clone());
+    let mut params = P::from_json(&tree).unwrap_or_else(|_| base.clone());
     for (key, from, to) in params.clamp() {
         // A value already adjusted (a negative count) keeps what the link said.
         match notices.iter_mut().find(|n| matches!(n, Notice::Clamped { key: k, .. } if *k == key)) {
@@ -178,47 +184,47 @@ pub fn decode<P: LinkParams>(pairs: &[(String, String)], base: &P, caller_keys: 
 }
 
 /// Writes `raw` at `path` if the base has a value of the same kind there.
-fn set_path(tree: &mut Value, path: &str, raw: &str, notices: &mut Vec<Notice>) {
+fn set_path(tree: &mut Json, path: &str, raw: &str, notices: &mut Vec<Notice>) {
     let Some(slot) = path.split('/').try_fold(&mut *tree, |node, part| match node {
-        Value::Object(map) => map.get_mut(part),
-        Value::Array(items) => part.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+        Json::Object(_) => node.get_mut(part),
+        Json::List(items) => part.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
         _ => None,
     }) else {
         notices.push(Notice::UnknownKey(path.to_string()));
         return;
     };
-    let parsed: Option<Value> = serde_json::from_str(raw).ok();
-    let fits = |value: &Value| match (&*slot, value) {
-        (Value::Number(_), Value::Number(n)) => n.is_u64(),
-        (Value::Bool(_), Value::Bool(_)) | (Value::Array(_), Value::Array(_)) => true,
-        (Value::String(_), _) => true,
+    // Names and text are taken as written; the typed check in `decode` refuses unknown names.
+    if let Json::Text(_) = slot {
+        *slot = Json::Text(raw.to_string());
+        return;
+    }
+    let parsed = json::parse(raw).ok();
+    let fits = |value: &Json| match (&*slot, value) {
+        (Json::Count(_), Json::Count(_)) | (Json::Bool(_), Json::Bool(_)) | (Json::List(_), Json::List(_)) => true,
         // A nullable value (`containerLimitMb`, `highWaterMark`) takes null or a whole number.
-        (Value::Null, Value::Number(n)) => n.is_u64(),
+        (Json::Null, Json::Count(_)) => true,
         // An optional setting the base has (`maxEvents`, an outage) is turned off with null, and
-        // one it lacks (a spike) is set whole; the typed check below refuses what cannot be null.
-        (_, Value::Null) | (Value::Null, Value::Object(_)) => true,
+        // one it lacks (a spike) is set whole; the typed check in `decode` refuses what cannot be null.
+        (_, Json::Null) | (Json::Null, Json::Object(_)) => true,
         _ => false,
     };
     match parsed {
-        Some(value) if fits(&value) && !slot.is_string() => *slot = value,
-        _ if slot.is_string() => *slot = Value::String(raw.to_string()),
+        Some(value) if fits(&value) => *slot = value,
         // A negative or fractional number where a count belongs: clamp to the nearest count.
-        Some(Value::Number(n)) if slot.is_u64() || slot.is_null() => {
-            let to = n.as_f64().map_or(0, |f| f.max(0.0).round() as u64);
+        Some(Json::Number(number)) if matches!(slot, Json::Count(_) | Json::Null) => {
+            let to = Decimal::parse(&number).map_or(0, |number| number.nearest_count());
             notices.push(Notice::Clamped { key: path.to_string(), from: raw.to_string(), to });
-            *slot = Value::from(to);
+            *slot = Json::Count(to);
         }
         _ => notices.push(Notice::WrongType { key: path.to_string(), expected: kind_of(slot) }),
     }
 }
 
-/// serde's word for what it wanted, kept short for the notice.
-fn expected_from(error: &serde_json::Error) -> &'static str {
-    let text = error.to_string();
-    if text.contains("unknown variant") {
-        "one of the listed choices"
-    } else {
-        "a value of the right kind"
+/// What the params wanted, kept short for the notice.
+fn expected_from(refusal: Refusal) -> &'static str {
+    match refusal {
+        Refusal::UnknownChoice => "one of the listed choices",
+        Refusal::WrongShape => "a value of the right kind",
     }
 }
 
@@ -273,13 +279,13 @@ pub fn link_to<P: LinkParams>(widget: &str, base_preset: &str, base: &P, params:
     pairs
 }
 
-fn kind_of(value: &Value) -> &'static str {
+fn kind_of(value: &Json) -> &'static str {
     match value {
-        Value::Number(_) | Value::Null => "a whole number",
-        Value::Bool(_) => "true or false",
-        Value::Array(_) => "a JSON list",
-        Value::Object(_) => "an object",
-        Value::String(_) => "text",
+        Json::Count(_) | Json::Number(_) | Json::Null => "a whole number",
+        Json::Bool(_) => "true or false",
+        Json::List(_) => "a JSON list",
+        Json::Object(_) => "an object",
+        Json::Text(_) => "text",
     }
 }
 
@@ -287,24 +293,24 @@ fn kind_of(value: &Value) -> &'static str {
 /// reproduces the state exactly.
 pub fn encode<P: LinkParams>(params: &P, base: &P, seed: u64, at_ms: Millis) -> Vec<(String, String)> {
     let mut pairs = vec![("v".to_string(), LINK_VERSION.to_string())];
-    let (now, then) = (serde_json::to_value(params).expect("serialise"), serde_json::to_value(base).expect("serialise"));
+    let (now, then) = (params.to_json(), base.to_json());
     diff("", &now, &then, &mut pairs);
     pairs.push(("seed".into(), seed.to_string()));
     pairs.push(("t".into(), at_ms.to_string()));
     pairs
 }
 
-fn diff(path: &str, now: &Value, then: &Value, pairs: &mut Vec<(String, String)>) {
+fn diff(path: &str, now: &Json, then: &Json, pairs: &mut Vec<(String, String)>) {
     match (now, then) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (key, value) in a {
+        (Json::Object(entries), Json::Object(_)) => {
+            for (key, value) in entries {
                 let child = if path.is_empty() { key.clone() } else { format!("{path}/{key}") };
-                diff(&child, value, b.get(key).unwrap_or(&Value::Null), pairs);
+                diff(&child, value, then.get(key).unwrap_or(&Json::Null), pairs);
             }
         }
         _ if now == then => {}
-        (Value::String(text), _) => pairs.push((path.to_string(), text.clone())),
-        _ => pairs.push((path.to_string(), now.to_string())),
+        (Json::Text(text), _) => pairs.push((path.to_string(), text.clone())),
+        _ => pairs.push((path.to_string(), now.print())),
     }
 }
 
