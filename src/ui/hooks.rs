@@ -7,6 +7,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+const FIRST_FRAME_MS: f64 = 1000.0 / 60.0;
+
 /// The frame callback, shared between the loop (which re-registers it) and the cleanup (which drops it).
 type FrameClosure = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
@@ -30,7 +32,9 @@ pub fn use_animation_frame(on_frame: Callback<f64>) {
             if super::crash::happened() {
                 return;
             }
-            let elapsed = last_timestamp.get().map_or(0.0, |last| timestamp - last);
+            // The first frame has no previous one: count it as one 60 Hz frame, so the run
+            // moves on the first frame the reader sees rather than the second.
+            let elapsed = last_timestamp.get().map_or(FIRST_FRAME_MS, |last| timestamp - last);
             last_timestamp.set(Some(timestamp));
             latest.borrow().emit(elapsed);
             if let Some(next) = loop_closure.borrow().as_ref() {
