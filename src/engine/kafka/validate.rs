@@ -99,7 +99,7 @@ pub fn validate(params: &KafkaParams) -> Result<(), ParamError> {
             return Err(ParamError::Incompatible { field: field("group.id"), reason: "1 to 40 characters".into() });
         }
         if params.groups[..index].iter().any(|g| g.group_id == group.group_id) {
-            return Err(ParamError::Incompatible { field: field("group.id"), reason: format!("{:?} is used twice", group.group_id) });
+            return Err(ParamError::Incompatible { field: field("group.id"), reason: format!("“{}” is used twice", group.group_id) });
         }
     }
     Ok(())

@@ -273,7 +273,7 @@ impl Reducible for KafkaPlayground {
                     next.notice = None;
                     next.restart();
                 }
-                None => next.notice = Some(format!("No preset named {name:?}.")),
+                None => next.notice = Some(format!("No preset named “{name}”.")),
             },
             Action::SetSeed(seed) => {
                 next.seed = seed;

@@ -329,7 +329,7 @@ impl Reducible for Playground {
                     next.notice = None;
                     next.restart();
                 }
-                None => next.notice = Some(format!("No preset named {name:?}.")),
+                None => next.notice = Some(format!("No preset named “{name}”.")),
             },
             Action::SetSeed(seed) => {
                 next.seed = seed;
