@@ -70,16 +70,18 @@ pub fn QueueView(props: &QueueViewProps) -> Html {
             Phase::Working { .. } | Phase::Connecting { .. } => ("sqs-flight refused", "no connection"),
             Phase::ProxyQueued => ("sqs-flight queued", "waiting for proxy"),
         };
-        rows.push(FlightRow { class, label, count: batch.len(), visible_at: batch.visible_at });
+        // Kept in visible_at order as they go in (no sort code in the wasm): they mostly arrive in it.
+        let at = rows.partition_point(|r| r.visible_at <= batch.visible_at);
+        rows.insert(at, FlightRow { class, label, count: batch.len(), visible_at: batch.visible_at });
     }
     for (&(visible_at, _), &count) in sim.waiting_cohorts() {
-        match rows.last_mut() {
-            Some(last) if last.label == "failed" && last.visible_at == visible_at => last.count += count,
-            _ => rows.push(FlightRow { class: "sqs-flight failed", label: "failed", count, visible_at }),
+        let at = rows.partition_point(|r| r.visible_at <= visible_at);
+        match at.checked_sub(1).map(|before| &mut rows[before]) {
+            Some(before) if before.label == "failed" && before.visible_at == visible_at => before.count += count,
+            _ => rows.insert(at, FlightRow { class: "sqs-flight failed", label: "failed", count, visible_at }),
         }
     }
     let total_rows = rows.len();
-    rows.sort_by_key(|r| r.visible_at);
 
     let width = 390.0;
     let dot_step = 15.0;

@@ -67,24 +67,19 @@ pub fn LambdaSlots(props: &SlotsProps) -> Html {
     let top = 12.0 + caps.len() as f64 * 13.0;
     let cap_limit = p.function_concurrency_cap().min(p.mapping_concurrency_cap());
 
-    // Slot states, running invocations first, in the order the pollers started them.
-    let mut states: Vec<&'static str> = sim
-        .batches()
-        .iter()
-        .filter(|b| b.is_running())
-        .map(|b| match b.phase {
-            Phase::Working { holds_connection: true, .. } if b.returned => "slot stale",
-            Phase::Working { holds_connection: true, .. } => "slot db",
-            Phase::ProxyQueued => "slot waiting",
-            _ => "slot refused",
-        })
-        .collect();
-    states.sort_by_key(|s| match *s {
-        "slot db" => 0,
-        "slot stale" => 1,
-        "slot waiting" => 2,
-        _ => 3,
-    });
+    // Slot states, running invocations first, grouped by state in the legend's order.
+    const ORDER: [&str; 4] = ["slot db", "slot stale", "slot waiting", "slot refused"];
+    let mut per_state = [0usize; ORDER.len()];
+    for batch in sim.batches().iter().filter(|b| b.is_running()) {
+        let state = match batch.phase {
+            Phase::Working { holds_connection: true, .. } if batch.returned => 1,
+            Phase::Working { holds_connection: true, .. } => 0,
+            Phase::ProxyQueued => 2,
+            _ => 3,
+        };
+        per_state[state] += 1;
+    }
+    let states: Vec<&'static str> = ORDER.iter().zip(per_state).flat_map(|(&class, n)| std::iter::repeat_n(class, n)).collect();
     let throttled = sim.batches().iter().filter(|b| !b.is_running()).count() as u64;
     let flashing = sim.activity().throttled > 0;
     let height = top + (drawn / columns) as f64 * size + 4.0;
