@@ -1,5 +1,6 @@
 //! The page's address: reading a link's query pairs, and writing links and embed snippets.
 
+use crate::scenario::presets;
 use js_sys::Array;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,9 +20,18 @@ pub fn query_pairs() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Which widget a link is for (`w`), if it names one.
+/// Which widget a link is for: the one `w` names, else the one whose preset `preset` names (a
+/// hand-written `?preset=article-peak` opens the Kafka widget at it), else none.
 pub fn linked_widget(pairs: &[(String, String)]) -> Option<&str> {
-    pairs.iter().rev().find(|(k, _)| k == "w").map(|(_, v)| v.as_str())
+    let last = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    last("w").or_else(|| {
+        let name = last("preset")?;
+        let owns = |list: &[presets::Preset]| list.iter().any(|p| p.name == name);
+        [("node", presets::node::PRESETS), ("kafka", presets::kafka::PRESETS), ("sqs", presets::sqs::PRESETS)]
+            .into_iter()
+            .find(|(_, list)| owns(list))
+            .map(|(widget, _)| widget)
+    })
 }
 
 /// This page's address (without its query) followed by `pairs`, percent-encoded.
