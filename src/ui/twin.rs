@@ -89,3 +89,16 @@ pub fn toggle_play<S: Intervene, P>(clock: &mut Clock, seek_to: &mut Option<Mill
 pub fn run_end(preset: &str) -> Millis {
     presets::preset(preset).and_then(|p| p.scenario().duration_ms).unwrap_or(MAX_SIM_MS)
 }
+
+/// The transport bar's word on where a run is, by the same rules on every widget: a replay or a
+/// run to the end first, then how the run ended (`ended`, e.g. "process died"), then play or
+/// pause. Paused at or past the preset's end, it says so: Play would run on beyond it.
+pub fn transport_status(seek_to: Option<Millis>, ended: Option<&'static str>, playing: bool, now: Millis, run_end: Millis) -> String {
+    match (seek_to, ended) {
+        (Some(target), _) => format!("replaying to {}…", crate::format::sim_time(target)),
+        (None, Some(how)) => how.to_string(),
+        (None, None) if playing => "running".to_string(),
+        (None, None) if now >= run_end => format!("paused at the preset's end ({}); Play runs on", crate::format::sim_time(run_end)),
+        (None, None) => "paused".to_string(),
+    }
+}

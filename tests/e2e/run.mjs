@@ -566,6 +566,25 @@ async function main() {
   await page.locator('#kafka').screenshot({ path: join(SHOT_DIR, 'kafka-k1-1280.png'), timeout: 15_000 })
     .then(() => note(`screenshot: ${join(SHOT_DIR, 'kafka-k1-1280.png')}`), (e) => note(`screenshot failed: kafka-k1-1280.png: ${e.message}`));
   await linkRoundTrip('kafka', '.kafka-log');
+  await check('a preset link without w opens the widget that owns the preset; To the end stops at its end', async () => {
+    const other = await context.newPage();
+    try {
+      await other.goto(origin + '/?preset=k1-poll-interval-loop', { waitUntil: 'load', timeout: 15_000 });
+      const preset = other.locator('[data-testid="kafka-preset"]');
+      await preset.waitFor({ state: 'attached', timeout: 15_000 });
+      const chosen = await preset.inputValue();
+      if (chosen !== 'k1-poll-interval-loop') throw new Error(`the Kafka widget opened at ${chosen}`);
+      const notices = await other.locator('.notice').allInnerTexts();
+      if (notices.length) throw new Error(`a notice on a good link: ${notices.join(' | ')}`);
+      await other.locator('#kafka [data-testid="run-to-end"]').click({ timeout: 5_000 });
+      await other.waitForFunction(() => Number(document.querySelector('[data-testid="kafka-sim-time"]')?.dataset.ms) >= 3_600_000,
+        null, { timeout: 30_000 });
+      const status = await other.locator('#kafka .status').first().innerText();
+      if (!status.includes("preset's end")) throw new Error(`after To the end the status reads "${status}"`);
+    } finally {
+      await other.close();
+    }
+  });
 
   const desktopShot = join(SHOT_DIR, 'desktop-1280.png');
   await page.screenshot({ path: desktopShot, fullPage: true, timeout: 15_000 })

@@ -119,11 +119,7 @@ pub fn KafkaWidget() -> Html {
     use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
     let view = Rc::new((*state).clone());
     let (label_a, label_b) = twin_policy::labels(&view.params);
-    let status = match view.seek_to {
-        Some(target) => format!("replaying to {}…", format::sim_time(target)),
-        None if view.clock.playing => "running".to_string(),
-        None => "paused".to_string(),
-    };
+    let status = view.status();
     html! {
         <div class="widget kafka-widget" data-widget="kafka">
             <Transport clock={view.clock.clone()} now={view.sim.now()} status={status} step_ms={STEP_MS}

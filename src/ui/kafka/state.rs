@@ -103,6 +103,11 @@ pub fn kafka_preset(name: &str) -> Option<(KafkaParams, u64)> {
 }
 
 impl KafkaPlayground {
+    /// The transport bar's status: a log never finishes, so only a replay, play and pause.
+    pub fn status(&self) -> String {
+        twin::transport_status(self.seek_to, None, self.clock.playing, self.sim.now(), twin::run_end(&self.base_preset))
+    }
+
     /// The state a link describes; whatever the link gets wrong is reported in `notice`.
     pub fn from_link(pairs: &[(String, String)]) -> Self {
         let opened = permalink::open(pairs, kafka_preset, DEFAULT_PRESET);

@@ -70,17 +70,7 @@ pub fn NodeWidget() -> Html {
             </button>
         }
     };
-    let status = if let Some(target) = view.seek_to {
-        format!("replaying to {}…", crate::format::sim_time(target))
-    } else if view.sim.death().is_some() {
-        "process died".to_string()
-    } else if view.sim.is_finished() {
-        "finished".to_string()
-    } else if view.clock.playing {
-        "running".to_string()
-    } else {
-        "paused".to_string()
-    };
+    let status = view.status();
 
     html! {
         <div class="widget" data-widget="node">

@@ -113,6 +113,16 @@ fn node_preset(name: &str) -> Option<(NodeParams, u64)> {
 }
 
 impl Playground {
+    /// The transport bar's status.
+    pub fn status(&self) -> String {
+        let ended = if self.sim.death().is_some() {
+            Some("process died")
+        } else {
+            self.sim.is_finished().then_some("finished")
+        };
+        twin::transport_status(self.seek_to, ended, self.clock.playing, self.sim.now(), twin::run_end(&self.base_preset))
+    }
+
     /// The state a link describes: its preset, the changes over it, the seed and the moment.
     /// Whatever the link gets wrong is reported in `notice`, never a failure.
     pub fn from_link(pairs: &[(String, String)]) -> Self {

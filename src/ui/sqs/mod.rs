@@ -49,9 +49,9 @@ pub fn Metrics(props: &StateProps) -> Html {
         (Some(ended), None) => format!("not yet ({} since the campaign)", format::sim_time(sim.now() - ended)),
     };
     let items: [(&str, String, &str); 14] = [
-        ("visible", format::count(sim.visible()), "m-visible"),
-        ("in flight", format::count(sim.in_flight()), "m-in-flight"),
-        ("DLQ", format::count(c.dlq), "m-dlq"),
+        ("messages visible", format::count(sim.visible()), "m-visible"),
+        ("messages in flight", format::count(sim.in_flight()), "m-in-flight"),
+        ("messages in the DLQ", format::count(c.dlq), "m-dlq"),
         ("age of oldest", format::sim_time(sim.age_of_oldest_ms()), "m-age"),
         ("concurrent executions", format::count(sim.concurrency()), "m-concurrency"),
         ("throttles", format::count(c.throttles), "m-throttles"),
@@ -62,7 +62,7 @@ pub fn Metrics(props: &StateProps) -> Html {
         ("connection attempts", attempts, "m-attempts"),
         ("recovered", recovery, "m-recovery"),
         ("processed more than once", format::count(c.processed_more_than_once), "m-duplicates"),
-        ("completed", format!("{} of {}", format::count(c.completed), format::count(c.sent)), "m-completed"),
+        ("messages completed", format!("{} of {} sent", format::count(c.completed), format::count(c.sent)), "m-completed"),
     ];
     html! {
         <>
@@ -162,15 +162,7 @@ pub fn SqsWidget() -> Html {
     let (label_a, label_b) = twin_policy::labels(&view.params);
     let sim = &view.sim;
     let p = sim.params();
-    let status = if let Some(target) = view.seek_to {
-        format!("replaying to {}…", format::sim_time(target))
-    } else if sim.is_finished() {
-        "finished".to_string()
-    } else if view.clock.playing {
-        "running".to_string()
-    } else {
-        "paused".to_string()
-    };
+    let status = view.status();
     let series = sim.series();
     let now = sim.now();
     let with_now = |points: &[(u64, u64)], value: u64| {

@@ -93,7 +93,7 @@ pub fn QueueView(props: &QueueViewProps) -> Html {
         <figure class="sqs-panel sqs-queue" data-testid="sqs-queue">
             <figcaption>
                 <strong>{ "SQS queue" }</strong>
-                { format!(" · visible {} · in flight {}", format::count(visible), format::count(sim.in_flight())) }
+                { format!(" · {} messages visible · {} in flight", format::count(visible), format::count(sim.in_flight())) }
             </figcaption>
             <svg viewBox={format!("0 0 {} {}", width.coordinate(), height.coordinate())} role="img"
                 aria-label={format!("{} messages visible, {} in flight", visible, sim.in_flight())}>

@@ -103,6 +103,12 @@ pub fn sqs_preset(name: &str) -> Option<(SqsParams, u64)> {
 }
 
 impl SqsPlayground {
+    /// The transport bar's status.
+    pub fn status(&self) -> String {
+        let ended = self.sim.is_finished().then_some("finished");
+        twin::transport_status(self.seek_to, ended, self.clock.playing, self.sim.now(), twin::run_end(&self.base_preset))
+    }
+
     /// The state a link describes; whatever the link gets wrong is reported in `notice`.
     pub fn from_link(pairs: &[(String, String)]) -> Self {
         let opened = permalink::open(pairs, sqs_preset, DEFAULT_PRESET);
