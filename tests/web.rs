@@ -5,6 +5,7 @@
 use backpressure_playground::engine::node::Mode;
 use backpressure_playground::ui::node::pipe_view::{PipeView, PipeViewProps};
 use backpressure_playground::ui::node::state::{Action, Playground};
+use backpressure_playground::ui::run::RunAction;
 use backpressure_playground::ui::App;
 use gloo_timers::future::TimeoutFuture;
 use std::rc::Rc;
@@ -20,14 +21,14 @@ use browser::{fresh_root, query};
 
 /// The default playground in `mode`, advanced `steps` engine steps.
 fn state_after(mode: Mode, steps: usize) -> Rc<Playground> {
-    let actions = std::iter::once(Action::SetMode(mode)).chain(std::iter::repeat_with(|| Action::Step).take(steps));
+    let actions = std::iter::once(Action::SetMode(mode)).chain(std::iter::repeat_with(|| Action::Run(RunAction::Step)).take(steps));
     actions.fold(Rc::new(Playground::default()), |state, action| state.reduce(action))
 }
 
 #[wasm_bindgen_test]
 async fn pipe_view_shows_a_runaway_response_buffer_in_naive_mode() {
     let state = state_after(Mode::Naive, 2_000);
-    let response_length = state.sim.exports()[0].response.length();
+    let response_length = state.run.sim.exports()[0].response.length();
     assert!(response_length > 100 * 16_384, "the engine's response buffer should have run away: {response_length}");
 
     let root = fresh_root();
@@ -86,24 +87,24 @@ async fn controls_change_the_running_engine() {
 
 #[wasm_bindgen_test]
 fn a_copied_link_reproduces_the_same_figures_at_the_same_moment() {
-    let state = [Action::SetMode(Mode::Pipe), Action::SetSeed(7)]
+    let state = [Action::SetMode(Mode::Pipe), Action::Run(RunAction::SetSeed(7))]
         .into_iter()
-        .chain(std::iter::repeat_with(|| Action::Step).take(1_234))
+        .chain(std::iter::repeat_with(|| Action::Run(RunAction::Step)).take(1_234))
         .fold(Rc::new(Playground::default()), |state, action| state.reduce(action));
     // The link's moment is replayed over frames, a frame's budget at a time.
-    let mut reopened = Rc::new(Playground::from_link(&state.link()));
-    assert_eq!(reopened.seek_to, Some(1_234));
+    let mut reopened = Rc::new(Playground::from_link(&state.run.link()));
+    assert_eq!(reopened.run.seek_to, Some(1_234));
     for _ in 0..1_000 {
-        if reopened.seek_to.is_none() {
+        if reopened.run.seek_to.is_none() {
             break;
         }
         reopened = reopened.reduce(Action::Frame { real_ms: 16.0 });
     }
-    assert_eq!(reopened.notice, None);
-    assert_eq!(reopened.sim.now(), 1_234);
-    assert!(!reopened.clock.playing, "a link to a moment opens paused on it");
-    assert_eq!(reopened.sim.exports()[0].counters, state.sim.exports()[0].counters);
-    assert_eq!(reopened.sim.heap_bytes(), state.sim.heap_bytes());
+    assert_eq!(reopened.run.notice, None);
+    assert_eq!(reopened.run.sim.now(), 1_234);
+    assert!(!reopened.run.clock.playing, "a link to a moment opens paused on it");
+    assert_eq!(reopened.run.sim.exports()[0].counters, state.run.sim.exports()[0].counters);
+    assert_eq!(reopened.run.sim.heap_bytes(), state.run.sim.heap_bytes());
 }
 
 #[wasm_bindgen_test]
@@ -113,12 +114,12 @@ fn a_garbage_link_gives_a_notice_and_a_working_state() {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let state = Playground::from_link(&pairs);
-    let notice = state.notice.clone().expect("a notice");
+    let notice = state.run.notice.clone().expect("a notice");
     assert!(notice.contains("unknown preset “nope”"), "{notice}");
     assert!(notice.contains("cursor/zzz"), "{notice}");
     assert!(notice.contains("“t”"), "{notice}");
-    assert_eq!(state.sim.now(), 0);
-    assert!(state.clock.playing);
+    assert_eq!(state.run.sim.now(), 0);
+    assert!(state.run.clock.playing);
 }
 
 #[wasm_bindgen_test]

@@ -5,6 +5,7 @@
 use backpressure_playground::ui::kafka::lag_chart::{LagChart, LagChartProps};
 use backpressure_playground::ui::kafka::log_tape::{LogTape, LogTapeProps};
 use backpressure_playground::ui::kafka::state::{Action, KafkaPlayground};
+use backpressure_playground::ui::run::RunAction;
 use backpressure_playground::ui::kafka::KafkaWidget;
 use backpressure_playground::engine::Simulation;
 use gloo_timers::future::TimeoutFuture;
@@ -22,8 +23,8 @@ use browser::{fresh_root, query};
 /// A preset's engine advanced to exactly `until_ms`. Frames are not used: their real-time budget
 /// makes where a frame stops depend on the machine's speed, and these tests check exact figures.
 fn state_at(preset: &str, until_ms: u64) -> Rc<KafkaPlayground> {
-    let mut state = Rc::new(KafkaPlayground::default()).reduce(Action::LoadPreset(preset.into()));
-    let sim = &mut Rc::make_mut(&mut state).sim;
+    let mut state = Rc::new(KafkaPlayground::default()).reduce(Action::Run(RunAction::LoadPreset(preset.into())));
+    let sim = &mut Rc::make_mut(&mut state).run.sim;
     while sim.now() < until_ms {
         sim.step();
     }
@@ -34,8 +35,8 @@ fn state_at(preset: &str, until_ms: u64) -> Rc<KafkaPlayground> {
 async fn log_tape_draws_each_groups_committed_offset_and_lag_from_the_engine() {
     // During the peak: analytics (paused at times) lags far behind.
     let state = state_at("article-peak", 110_000);
-    let logs = state.sim.logs();
-    let groups = state.sim.groups();
+    let logs = state.run.sim.logs();
+    let groups = state.run.sim.groups();
     let root = fresh_root();
     yew::Renderer::<LogTape>::with_root_and_props(root.clone(), LogTapeProps { state: state.clone() }).render();
     TimeoutFuture::new(50).await;
@@ -65,10 +66,10 @@ async fn log_tape_draws_each_groups_committed_offset_and_lag_from_the_engine() {
 
 /// How many of the drawn partitions the engine has paused (any group).
 fn log_tape_sample_paused(state: &KafkaPlayground) -> usize {
-    let now = state.sim.now();
-    backpressure_playground::ui::kafka::log_tape::sample(state.sim.logs().len())
+    let now = state.run.sim.now();
+    backpressure_playground::ui::kafka::log_tape::sample(state.run.sim.logs().len())
         .into_iter()
-        .map(|p| state.sim.groups().iter().filter(|g| g.is_paused(p, now)).count())
+        .map(|p| state.run.sim.groups().iter().filter(|g| g.is_paused(p, now)).count())
         .sum()
 }
 
@@ -77,7 +78,7 @@ async fn log_tape_marks_records_that_will_be_processed_again() {
     // K6: the thrown-out member finished 500 records (≈ 1,103 s), rejoined, and at 1,200 s the
     // new generation is ≈ 94 records into doing them again: ≈ 406 still to redo.
     let state = state_at("k6-batch-too-big", 1_200_000);
-    let group = &state.sim.groups()[0];
+    let group = &state.run.sim.groups()[0];
     let cursor = &group.cursors[0];
     assert_eq!(cursor.frontier, 500);
     let expected = cursor.frontier - backpressure_playground::ui::kafka::log_tape::processed_upto(group, 0);
@@ -92,13 +93,13 @@ async fn log_tape_marks_records_that_will_be_processed_again() {
 #[wasm_bindgen_test]
 async fn lag_chart_lines_end_at_the_engines_lag() {
     let state = state_at("article-peak", 150_000);
-    let logs = state.sim.logs();
+    let logs = state.run.sim.logs();
     let root = fresh_root();
     yew::Renderer::<LagChart>::with_root_and_props(root.clone(), LagChartProps { state: state.clone() }).render();
     TimeoutFuture::new(50).await;
     let lines = root.query_selector_all(".kafka-lag-line").unwrap();
     assert_eq!(lines.length(), 2);
-    for (g, group) in state.sim.groups().iter().enumerate() {
+    for (g, group) in state.run.sim.groups().iter().enumerate() {
         let line = lines.item(g as u32).unwrap().dyn_into::<Element>().unwrap();
         assert_eq!(line.get_attribute("data-lag").unwrap(), group.lag(logs).to_string());
         let points = line.get_attribute("points").unwrap();
@@ -109,7 +110,7 @@ async fn lag_chart_lines_end_at_the_engines_lag() {
 }
 
 fn group_lag(state: &KafkaPlayground, g: usize) -> u64 {
-    state.sim.groups()[g].lag(state.sim.logs())
+    state.run.sim.groups()[g].lag(state.run.sim.logs())
 }
 
 #[wasm_bindgen_test]

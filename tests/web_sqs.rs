@@ -5,6 +5,7 @@
 use backpressure_playground::ui::sqs::queue_view::{QueueView, QueueViewProps, MAX_DOTS};
 use backpressure_playground::ui::sqs::slots::{LambdaSlots, PostgresPool, SlotsProps};
 use backpressure_playground::ui::sqs::state::{Action, SqsPlayground};
+use backpressure_playground::ui::run::RunAction;
 use backpressure_playground::ui::App;
 use gloo_timers::future::TimeoutFuture;
 use std::rc::Rc;
@@ -25,14 +26,14 @@ fn count(root: &Element, selector: &str) -> u32 {
 /// A preset's playground advanced `steps` engine steps through the reducer.
 fn state_after(preset: &str, steps: usize) -> Rc<SqsPlayground> {
     let start = Rc::new(SqsPlayground::from_preset(preset).expect("preset exists"));
-    std::iter::repeat_with(|| Action::Step).take(steps).fold(start, |state, action| state.reduce(action))
+    std::iter::repeat_with(|| Action::Run(RunAction::Step)).take(steps).fold(start, |state, action| state.reduce(action))
 }
 
 #[wasm_bindgen_test]
 async fn the_slot_grid_draws_the_caps_and_the_running_invocations() {
     // article-capped after 90 s (900 steps of 100 ms): the spike started at 60 s, all 50 slots busy.
     let state = state_after("article-capped", 900);
-    assert_eq!(state.sim.concurrency(), 50);
+    assert_eq!(state.run.sim.concurrency(), 50);
     let root = fresh_root();
     yew::Renderer::<LambdaSlots>::with_root_and_props(root.clone(), SlotsProps { state }).render();
     TimeoutFuture::new(50).await;
@@ -52,7 +53,7 @@ async fn the_slot_grid_draws_the_caps_and_the_running_invocations() {
 async fn the_pool_shows_refused_connections_when_lambda_outgrows_it() {
     // l4-burst-connections after 21 s: the pollers ramped 5 → 110 (5 a second) past the 97 connections.
     let state = state_after("l4-burst-connections", 210);
-    let refused = state.sim.counters().connections_refused;
+    let refused = state.run.sim.counters().connections_refused;
     assert!(refused > 0, "the engine refused connections");
     let root = fresh_root();
     yew::Renderer::<PostgresPool>::with_root_and_props(root.clone(), SlotsProps { state }).render();
@@ -70,7 +71,7 @@ async fn the_pool_shows_refused_connections_when_lambda_outgrows_it() {
 async fn the_queue_samples_dots_and_says_so() {
     // article-capped after 150 s: tens of thousands wait, far more than the dots drawn.
     let state = state_after("article-capped", 1_500);
-    let visible = state.sim.visible();
+    let visible = state.run.sim.visible();
     assert!(visible > MAX_DOTS * 10, "{visible}");
     let root = fresh_root();
     yew::Renderer::<QueueView>::with_root_and_props(root.clone(), QueueViewProps { state }).render();

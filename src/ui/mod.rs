@@ -1,6 +1,6 @@
 //! The browser front end: Yew function components over the engine, one widget per scenario.
-//! Each widget's state changes go through its own reducer (`node::state`); the animation-frame
-//! loop lives in [`hooks`].
+//! Each widget's state changes go through its own reducer (`node::state`), which hands the
+//! transport actions to the run they share ([`run`]); the animation-frame loop lives in [`hooks`].
 
 mod crash;
 mod embed;
@@ -11,6 +11,7 @@ pub mod link;
 pub mod node;
 pub mod sqs;
 mod story;
+pub mod run;
 pub mod twin;
 pub mod widgets;
 

@@ -66,7 +66,7 @@ const KAFKAJS: &[(&str, Option<Acting>)] = &[
 
 /// What the first member with something to do in group 0 is doing now.
 pub fn acting(state: &KafkaPlayground) -> Acting {
-    let sim = &state.sim;
+    let sim = &state.run.sim;
     let now = sim.now();
     let Some(group) = sim.groups().first() else { return Acting::Fetch };
     let params = &sim.params().groups[0];
@@ -116,7 +116,7 @@ pub struct CodePanelProps {
 
 #[function_component]
 pub fn CodePanel(props: &CodePanelProps) -> Html {
-    let client = props.state.sim.params().groups.first().map(|g| g.client).unwrap_or(Client::Java);
+    let client = props.state.run.sim.params().groups.first().map(|g| g.client).unwrap_or(Client::Java);
     let acting = acting(&props.state);
     html! {
         <div class="code-panel kafka-code" data-acting={acting.name()}>

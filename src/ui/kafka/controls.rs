@@ -1,6 +1,7 @@
 //! Every Kafka parameter as a control, by its real name: topic, producer, and each group.
 
 use super::state::{Action, KafkaPlayground};
+use crate::ui::run::RunAction;
 use super::style;
 use crate::engine::kafka::validate::{DOWNSTREAM_RATE, MAX_EVENTS, MAX_GROUPS, OUTAGE_MS, RETENTION_BYTES};
 use crate::engine::kafka::{Assignor, Client, Distribution, OffsetReset, Outage, GROUP_RANGES, RANGES};
@@ -21,7 +22,7 @@ pub struct ControlsProps {
 impl PartialEq for ControlsProps {
     fn eq(&self, other: &Self) -> bool {
         let (a, b) = (&self.state, &other.state);
-        a.params == b.params && a.preset == b.preset && a.seed == b.seed
+        a.run.params == b.run.params && a.run.preset == b.run.preset && a.run.seed == b.run.seed
     }
 }
 
@@ -87,13 +88,13 @@ fn select<T: Copy + 'static>(label: &'static str, options: &[(&'static str, T)],
 pub fn Controls(props: &ControlsProps) -> Html {
     let state = &props.state;
     let dispatch = &props.dispatch;
-    let params = &state.params;
-    let on_preset = dispatch.reform(|e: Event| Action::LoadPreset(e.target_unchecked_into::<HtmlSelectElement>().value()));
+    let params = &state.run.params;
+    let on_preset = dispatch.reform(|e: Event| Action::Run(RunAction::LoadPreset(e.target_unchecked_into::<HtmlSelectElement>().value())));
     let on_seed = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
             if let Ok(seed) = e.target_unchecked_into::<HtmlInputElement>().value().trim().parse::<u64>() {
-                dispatch.emit(Action::SetSeed(seed));
+                dispatch.emit(Action::Run(RunAction::SetSeed(seed)));
             }
         })
     };
@@ -118,16 +119,16 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <legend>{ "Scenario" }</legend>
                 <label class="select">{ "Preset " }
                     <select onchange={on_preset} aria-label="Kafka preset" data-testid="kafka-preset">
-                        <option value="custom" selected={state.preset == "custom"} disabled=true>{ "custom" }</option>
+                        <option value="custom" selected={state.run.preset == "custom"} disabled=true>{ "custom" }</option>
                         { for presets::kafka::PRESETS.iter().map(|p| html! {
-                            <option value={p.name} selected={state.preset == p.name} title={p.description}>{ p.name }</option>
+                            <option value={p.name} selected={state.run.preset == p.name} title={p.description}>{ p.name }</option>
                         }) }
                     </select>
                 </label>
                 <label class="select">{ "seed " }
-                    <input type="number" min="0" value={state.seed.to_string()} onchange={on_seed} aria-label="Kafka seed" />
+                    <input type="number" min="0" value={state.run.seed.to_string()} onchange={on_seed} aria-label="Kafka seed" />
                 </label>
-                if let Some(p) = presets::kafka::PRESETS.iter().find(|p| p.name == state.preset) {
+                if let Some(p) = presets::kafka::PRESETS.iter().find(|p| p.name == state.run.preset) {
                     <p class="help">{ p.description }</p>
                 }
             </fieldset>

@@ -25,7 +25,7 @@ const TOP: f64 = 14.0;
 
 #[function_component]
 pub fn LagChart(props: &LagChartProps) -> Html {
-    let sim = &props.state.sim;
+    let sim = &props.state.run.sim;
     let now = sim.now();
     let logs = sim.logs();
     let names: Vec<&str> = sim.params().groups.iter().map(|g| g.group_id.as_str()).collect();

@@ -67,7 +67,7 @@ pub fn window(log: &PartitionLog, oldest_committed: u64, per_segment: u64) -> (u
 #[function_component]
 pub fn LogTape(props: &LogTapeProps) -> Html {
     let state = &props.state;
-    let sim = &state.sim;
+    let sim = &state.run.sim;
     let logs = sim.logs();
     let shown = sample(logs.len());
     let groups = sim.groups();

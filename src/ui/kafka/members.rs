@@ -46,7 +46,7 @@ fn ring(fraction: f64, class: &'static str) -> Html {
 
 #[function_component]
 pub fn Members(props: &MembersProps) -> Html {
-    let sim = &props.state.sim;
+    let sim = &props.state.run.sim;
     let now = sim.now();
     html! {
         <section class="kafka-members" aria-label="Consumer group members">

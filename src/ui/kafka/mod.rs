@@ -13,6 +13,7 @@ use crate::engine::kafka::{EventSource, GroupEvent, KafkaSim, STEP_MS};
 use crate::format;
 use crate::ui::hooks::use_animation_frame;
 use crate::ui::link;
+use crate::ui::run::RunAction;
 use crate::ui::widgets::laws::LawsPanel;
 use crate::ui::widgets::link_bar::LinkBar;
 use crate::ui::widgets::positions;
@@ -71,7 +72,7 @@ fn producer_panel(sim: &KafkaSim) -> Html {
 
 /// The latest events in words, newest first.
 fn narration(state: &KafkaPlayground) -> Html {
-    let sim = &state.sim;
+    let sim = &state.run.sim;
     let names: Vec<&str> = sim.params().groups.iter().map(|g| g.group_id.as_str()).collect();
     let line = |source: &EventSource| -> (String, &'static str) {
         match *source {
@@ -117,30 +118,28 @@ pub fn KafkaWidget() -> Html {
         Callback::from(move |action: Action| state.dispatch(action))
     };
     use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
+    let run = dispatch.reform(Action::Run);
     let view = Rc::new((*state).clone());
-    let (label_a, label_b) = twin_policy::labels(&view.params);
+    let (label_a, label_b) = twin_policy::labels(&view.run.params);
     let status = view.status();
     html! {
         <div class="widget kafka-widget" data-widget="kafka">
-            <Transport clock={view.clock.clone()} now={view.sim.now()} status={status} step_ms={STEP_MS}
-                time_testid="kafka-sim-time"
-                on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
-                on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)}
-                on_end={dispatch.reform(|_| Action::RunToEnd)} />
-            <TimelineBar now={view.sim.now()} horizon={view.sim.horizon_ms().max(view.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={STEP_MS}
-                snapshots={view.sim.snapshot_count()} widget="kafka" on_rewind={dispatch.reform(Action::Rewind)} />
+            <Transport clock={view.run.clock.clone()} now={view.run.sim.now()} status={status} step_ms={STEP_MS}
+                time_testid="kafka-sim-time" on_action={run.clone()} />
+            <TimelineBar now={view.run.sim.now()} horizon={view.run.sim.horizon_ms().max(view.run.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={STEP_MS}
+                snapshots={view.run.sim.snapshot_count()} widget="kafka" on_rewind={run.reform(RunAction::Rewind)} />
             <TwinPanel widget="kafka" label_a={label_a} label_b={label_b}
-                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy, t.ends_at))}
-                twin_now={view.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={dispatch.reform(Action::SetTwin)} />
+                comparison={view.run.twin.as_ref().map(|t| twin_policy::compare(&view.run.sim, &t.sim, &t.policy, t.ends_at))}
+                twin_now={view.run.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={run.reform(RunAction::SetTwin)} />
             <LinkBar title="Backpressure Playground: Kafka" make_pairs={{
                 let view = view.clone();
-                Callback::from(move |()| view.link())
+                Callback::from(move |()| view.run.link())
             }} />
             <p class="visually-hidden" aria-live="polite" data-testid="kafka-narration">{ view.narration.text.clone() }</p>
-            if let Some(notice) = &view.notice {
+            if let Some(notice) = &view.run.notice {
                 <p class="notice" role="status">{ notice.clone() }</p>
             }
-            { producer_panel(&view.sim) }
+            { producer_panel(&view.run.sim) }
             <LogTape state={view.clone()} />
             { narration(&view) }
             <div class="two-up">
@@ -149,8 +148,8 @@ pub fn KafkaWidget() -> Html {
             </div>
             <Members state={view.clone()} />
             <div class="two-up">
-                { for view.sim.params().groups.iter().enumerate().map(|(index, group)| html! {
-                    <LawsPanel item="record" items="records" laws={view.sim.laws(index)} testid={format!("kafka-laws-{index}")}
+                { for view.run.sim.params().groups.iter().enumerate().map(|(index, group)| html! {
+                    <LawsPanel item="record" items="records" laws={view.run.sim.laws(index)} testid={format!("kafka-laws-{index}")}
                         title={format!("Live laws: group {}", group.group_id)}
                         system={format!("The system: records appended to the topic and not yet processed (or lost to retention) by {}; each partition is first in, first out. Throughput: records processed, repeats included. Goodput: distinct records processed.", group.group_id)} />
                 }) }

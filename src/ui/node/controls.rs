@@ -8,6 +8,7 @@ use crate::engine::node::{StageKind, RANGES};
 const NODE_MAJORS: &[u64] = &[8, 12, 16, 18, 20, 22, 24];
 use crate::scenario::presets;
 use crate::ui::node::state::{Action, Playground, StageField};
+use crate::ui::run::RunAction;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -23,7 +24,7 @@ pub struct ControlsProps {
 impl PartialEq for ControlsProps {
     fn eq(&self, other: &Self) -> bool {
         let (a, b) = (&self.state, &other.state);
-        a.params == b.params && a.preset == b.preset && a.seed == b.seed
+        a.run.params == b.run.params && a.run.preset == b.run.preset && a.run.seed == b.run.seed
     }
 }
 
@@ -59,7 +60,7 @@ fn group(state: &Playground, dispatch: &Callback<Action>, prefix: &str) -> Html 
             let (help, unit, log) = presentation(range.field);
             let on_change = dispatch.reform(move |v| Action::SetRange(index, v));
             html! {
-                <Slider key={range.field} name={range.field} help={help} value={(range.get)(&state.params)}
+                <Slider key={range.field} name={range.field} help={help} value={(range.get)(&state.run.params)}
                     min={range.min} max={range.max} unit={unit} log={log} on_change={on_change} />
             }
         })
@@ -77,14 +78,14 @@ fn checkbox(label: Html, checked: bool, on_toggle: Callback<bool>) -> Html {
 pub fn Controls(props: &ControlsProps) -> Html {
     let state = &props.state;
     let dispatch = &props.dispatch;
-    let params = &state.params;
+    let params = &state.run.params;
 
-    let on_preset = dispatch.reform(|e: Event| Action::LoadPreset(e.target_unchecked_into::<HtmlSelectElement>().value()));
+    let on_preset = dispatch.reform(|e: Event| Action::Run(RunAction::LoadPreset(e.target_unchecked_into::<HtmlSelectElement>().value())));
     let on_seed = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
             if let Ok(seed) = e.target_unchecked_into::<HtmlInputElement>().value().trim().parse::<u64>() {
-                dispatch.emit(Action::SetSeed(seed));
+                dispatch.emit(Action::Run(RunAction::SetSeed(seed)));
             }
         })
     };
@@ -97,14 +98,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <legend>{ "Scenario" }</legend>
                 <label class="select">{ "Preset " }
                     <select onchange={on_preset} aria-label="Preset">
-                        <option value="custom" selected={state.preset == "custom"} disabled=true>{ "custom" }</option>
+                        <option value="custom" selected={state.run.preset == "custom"} disabled=true>{ "custom" }</option>
                         { for presets::node::PRESETS.iter().map(|p| html! {
-                            <option value={p.name} selected={state.preset == p.name} title={p.description}>{ p.name }</option>
+                            <option value={p.name} selected={state.run.preset == p.name} title={p.description}>{ p.name }</option>
                         }) }
                     </select>
                 </label>
                 <label class="select">{ "seed " }
-                    <input type="number" min="0" value={state.seed.to_string()} onchange={on_seed} aria-label="Seed" />
+                    <input type="number" min="0" value={state.run.seed.to_string()} onchange={on_seed} aria-label="Seed" />
                 </label>
                 { group(state, dispatch, "totalRows") }
             </fieldset>
@@ -162,7 +163,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
 #[function_component]
 fn StagesEditor(props: &ControlsProps) -> Html {
     let dispatch = &props.dispatch;
-    let stages = &props.state.params.stages;
+    let stages = &props.state.run.params.stages;
     // Only stages that can take what the chain emits so far: gzip wants bytes, csv and batch objects.
     let emits_objects = stages.last().is_none_or(|s| s.kind == StageKind::Batch);
     let add = |kind: StageKind, label: &'static str| {
@@ -179,7 +180,7 @@ fn StagesEditor(props: &ControlsProps) -> Html {
             { for stages.iter().enumerate().map(|(index, stage)| {
                 let set = |field: StageField| dispatch.reform(move |v| Action::SetStage(index, field, v));
                 let byte_input = index > 0 && matches!(stages[index - 1].kind, StageKind::Csv | StageKind::Gzip);
-                let (hwm_unit, hwm_default) = if byte_input { (Unit::Bytes, props.state.params.default_byte_high_water_mark()) } else { (Unit::Count, 16) };
+                let (hwm_unit, hwm_default) = if byte_input { (Unit::Bytes, props.state.run.params.default_byte_high_water_mark()) } else { (Unit::Count, 16) };
                 html! {
                     <div class="stage-card" key={index}>
                         <div class="stage-head">

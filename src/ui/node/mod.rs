@@ -10,6 +10,7 @@ pub mod state;
 use crate::engine::node::Mode;
 use crate::ui::hooks::use_animation_frame;
 use crate::ui::link;
+use crate::ui::run::RunAction;
 use crate::ui::widgets::laws::LawsPanel;
 use crate::ui::widgets::link_bar::LinkBar;
 use crate::engine::node::twin as twin_policy;
@@ -58,10 +59,11 @@ pub fn NodeWidget() -> Html {
         Callback::from(move |action: Action| state.dispatch(action))
     };
     use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
+    let run = dispatch.reform(Action::Run);
 
     let view = Rc::new((*state).clone());
-    let mode = view.sim.params().mode;
-    let (label_a, label_b) = twin_policy::labels(&view.params);
+    let mode = view.run.sim.params().mode;
+    let (label_a, label_b) = twin_policy::labels(&view.run.params);
     let mode_button = |target: Mode, label: &'static str, testid: &'static str| {
         html! {
             <button type="button" data-testid={testid} class={classes!("mode", (mode == target).then_some("selected"))}
@@ -79,30 +81,27 @@ pub fn NodeWidget() -> Html {
                 { mode_button(Mode::Pipe, ".pipe() — backpressure", "mode-pipe") }
                 <span class="engine-mode">{ "engine mode: " }<code data-testid="engine-mode">{ match mode { Mode::Naive => "naive", Mode::Pipe => "pipe" } }</code></span>
             </div>
-            <Transport clock={view.clock.clone()} now={view.sim.now()} status={status}
-                on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
-                on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)}
-                on_end={dispatch.reform(|_| Action::RunToEnd)} />
-            <TimelineBar now={view.sim.now()} horizon={view.sim.horizon_ms().max(view.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={crate::engine::STEP_MS}
-                snapshots={view.sim.snapshot_count()} widget="node" on_rewind={dispatch.reform(Action::Rewind)} />
+            <Transport clock={view.run.clock.clone()} now={view.run.sim.now()} status={status} on_action={run.clone()} />
+            <TimelineBar now={view.run.sim.now()} horizon={view.run.sim.horizon_ms().max(view.run.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={crate::engine::STEP_MS}
+                snapshots={view.run.sim.snapshot_count()} widget="node" on_rewind={run.reform(RunAction::Rewind)} />
             <LinkBar title="Backpressure Playground: Node.js streams" make_pairs={{
                 let view = view.clone();
-                Callback::from(move |()| view.link())
+                Callback::from(move |()| view.run.link())
             }} />
-            if let Some(notice) = &view.notice {
+            if let Some(notice) = &view.run.notice {
                 <p class="notice" role="status">{ notice.clone() }</p>
             }
             <p class="visually-hidden" aria-live="polite" data-testid="narration">{ view.narration.text.clone() }</p>
             <PipeView state={view.clone()} />
             <TwinPanel widget="node" label_a={label_a} label_b={label_b}
-                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy, t.ends_at))}
-                twin_now={view.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={dispatch.reform(Action::SetTwin)} />
+                comparison={view.run.twin.as_ref().map(|t| twin_policy::compare(&view.run.sim, &t.sim, &t.policy, t.ends_at))}
+                twin_now={view.run.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={run.reform(RunAction::SetTwin)} />
             <div class="two-up">
-                <HeapChart ..HeapChartProps::of(&view.sim) />
-                <CodePanel ..CodePanelProps::of(&view.sim) />
+                <HeapChart ..HeapChartProps::of(&view.run.sim) />
+                <CodePanel ..CodePanelProps::of(&view.run.sim) />
             </div>
-            { exports_table(&view.sim) }
-            <LawsPanel item="row" items="rows" laws={view.sim.laws()} testid="node-laws" title="Live laws: the export pipeline"
+            { exports_table(&view.run.sim) }
+            <LawsPanel item="row" items="rows" laws={view.run.sim.laws()} testid="node-laws" title="Live laws: the export pipeline"
                 system="The system: rows fetched from Postgres and not yet received by a client, all exports together (each export is first in, first out). Throughput: rows delivered to clients. Goodput: rows delivered by exports that did not die (if the process dies, its unfinished exports count for nothing)."
                 attempts_note="1.00 by construction: every row is sent once, nothing retries" />
             <Controls state={view.clone()} dispatch={dispatch.clone()} />

@@ -270,7 +270,7 @@ fn narration(sim: &NodeSim, export: &Export) -> (String, &'static str) {
 #[function_component]
 pub fn PipeView(props: &PipeViewProps) -> Html {
     let state = &props.state;
-    let sim = &state.sim;
+    let sim = &state.run.sim;
     let Some(export) = sim.exports().first() else { return html! {} };
     let nodes = nodes(sim, export);
     let (line, tone) = narration(sim, export);

@@ -18,7 +18,7 @@ pub enum Acting {
 }
 
 pub fn acting(state: &SqsPlayground) -> Acting {
-    let sim = &state.sim;
+    let sim = &state.run.sim;
     let a = sim.activity();
     let p = sim.params();
     if a.throttled > 0 {
@@ -46,7 +46,7 @@ pub struct CodePanelProps {
 #[function_component]
 pub fn CodePanel(props: &CodePanelProps) -> Html {
     let state = &props.state;
-    let p = state.sim.params();
+    let p = state.run.sim.params();
     let now = acting(state);
     let esm = &p.event_source_mapping;
     let template: Vec<(String, Option<Acting>)> = vec![
@@ -65,7 +65,7 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
         ("ResizeFunction:".into(), None),
         ("  Type: AWS::Serverless::Function".into(), None),
         ("  Properties:".into(), None),
-        (format!("    Timeout: {}{}", state.sim.timeout_s(), if state.sim.timeout_s() != p.function.timeout { "   # raised after the mapping was created" } else { "" }), Some(Acting::Timeout)),
+        (format!("    Timeout: {}{}", state.run.sim.timeout_s(), if state.run.sim.timeout_s() != p.function.timeout { "   # raised after the mapping was created" } else { "" }), Some(Acting::Timeout)),
         (
             match p.function.reserved_concurrent_executions {
                 Some(r) => format!("    ReservedConcurrentExecutions: {r}"),

@@ -1,6 +1,7 @@
 //! Every parameter of the SQS + Lambda scenario, under its real name, grouped by where it lives.
 
 use super::state::{Action, SpikeField, SqsPlayground};
+use crate::ui::run::RunAction;
 use crate::engine::sqs::validate::{MAXIMUM_CONCURRENCY, MAX_RECEIVE_COUNT, RESERVED_CONCURRENCY, SPIKE_RATE, SPIKE_SECONDS};
 use crate::engine::sqs::{RetryPolicy, Spike, RANGES};
 use crate::scenario::presets;
@@ -20,7 +21,7 @@ pub struct ControlsProps {
 impl PartialEq for ControlsProps {
     fn eq(&self, other: &Self) -> bool {
         let (a, b) = (&self.state, &other.state);
-        a.params == b.params && a.preset == b.preset && a.seed == b.seed
+        a.run.params == b.run.params && a.run.preset == b.run.preset && a.run.seed == b.run.seed
     }
 }
 
@@ -57,7 +58,7 @@ fn group(state: &SqsPlayground, dispatch: &Callback<Action>, prefix: &str) -> Ht
         .map(|(index, range)| {
             let (help, unit, log) = presentation(range.field);
             html! {
-                <Slider key={range.field} name={range.field} help={help} value={(range.get)(&state.params)}
+                <Slider key={range.field} name={range.field} help={help} value={(range.get)(&state.run.params)}
                     min={range.min} max={range.max} unit={unit} log={log} on_change={dispatch.reform(move |v| Action::SetRange(index, v))} />
             }
         })
@@ -75,13 +76,13 @@ fn checkbox(label: Html, checked: bool, testid: &'static str, on_toggle: Callbac
 pub fn Controls(props: &ControlsProps) -> Html {
     let state = &props.state;
     let dispatch = &props.dispatch;
-    let p = &state.params;
-    let on_preset = dispatch.reform(|e: Event| Action::LoadPreset(e.target_unchecked_into::<HtmlSelectElement>().value()));
+    let p = &state.run.params;
+    let on_preset = dispatch.reform(|e: Event| Action::Run(RunAction::LoadPreset(e.target_unchecked_into::<HtmlSelectElement>().value())));
     let on_seed = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
             if let Ok(seed) = e.target_unchecked_into::<HtmlInputElement>().value().trim().parse::<u64>() {
-                dispatch.emit(Action::SetSeed(seed));
+                dispatch.emit(Action::Run(RunAction::SetSeed(seed)));
             }
         })
     };
@@ -101,14 +102,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <legend>{ "Scenario and traffic" }</legend>
                 <label class="select">{ "Preset " }
                     <select onchange={on_preset} aria-label="SQS preset" data-testid="sqs-preset">
-                        <option value="custom" selected={state.preset == "custom"} disabled=true>{ "custom" }</option>
+                        <option value="custom" selected={state.run.preset == "custom"} disabled=true>{ "custom" }</option>
                         { for presets::sqs::PRESETS.iter().map(|preset| html! {
-                            <option value={preset.name} selected={state.preset == preset.name} title={preset.description}>{ preset.name }</option>
+                            <option value={preset.name} selected={state.run.preset == preset.name} title={preset.description}>{ preset.name }</option>
                         }) }
                     </select>
                 </label>
                 <label class="select">{ "seed " }
-                    <input type="number" min="0" value={state.seed.to_string()} onchange={on_seed} aria-label="SQS seed" />
+                    <input type="number" min="0" value={state.run.seed.to_string()} onchange={on_seed} aria-label="SQS seed" />
                 </label>
                 { group(state, dispatch, "arrivals") }
                 { checkbox(html!{ <>{ "Campaign spike" }</> }, spike.is_some(), "sqs-spike",

@@ -12,6 +12,7 @@ use crate::engine::sqs::{warnings, RECOVERED_BACKLOG, RECOVERED_QUIET_MS, STEP_M
 use crate::format;
 use crate::ui::hooks::use_animation_frame;
 use crate::ui::link;
+use crate::ui::run::RunAction;
 use crate::ui::widgets::laws::LawsPanel;
 use crate::ui::widgets::link_bar::LinkBar;
 use crate::engine::sqs::twin as twin_policy;
@@ -36,7 +37,7 @@ pub struct StateProps {
 /// The numbers the simulation keeps, exact whatever is drawn.
 #[function_component]
 pub fn Metrics(props: &StateProps) -> Html {
-    let sim = &props.state.sim;
+    let sim = &props.state.run.sim;
     let c = sim.counters();
     let attempts = if c.sent == 0 {
         format::count(c.connection_attempts)
@@ -83,7 +84,7 @@ pub fn Metrics(props: &StateProps) -> Html {
 /// AWS's warnings for the configuration, plus the way to reach the bad state people reach.
 #[function_component]
 pub fn Warnings(props: &StateProps) -> Html {
-    let list = warnings(props.state.sim.params());
+    let list = warnings(props.state.run.sim.params());
     if list.is_empty() {
         return html! { <p class="sqs-ok" data-testid="sqs-warnings">{ "✓ AWS would raise no warning for this configuration." }</p> };
     }
@@ -100,7 +101,7 @@ pub fn Warnings(props: &StateProps) -> Html {
 #[function_component]
 fn RaiseTimeout(props: &StateProps) -> Html {
     let dispatch = use_context::<Callback<Action>>();
-    let current = props.state.sim.timeout_s();
+    let current = props.state.run.sim.timeout_s();
     let wanted = use_state(|| 120u64);
     let on_input = {
         let wanted = wanted.clone();
@@ -128,7 +129,7 @@ fn RaiseTimeout(props: &StateProps) -> Html {
 #[function_component]
 fn EndSpike(props: &StateProps) -> Html {
     let dispatch = use_context::<Callback<Action>>();
-    let sim = &props.state.sim;
+    let sim = &props.state.run.sim;
     let text = match (sim.spike_in_progress(), sim.spike_ended_at()) {
         (true, _) => "The campaign is on.".to_string(),
         (false, Some(at)) => format!("The campaign ended at {}.", format::sim_time(at)),
@@ -158,9 +159,10 @@ pub fn SqsWidget() -> Html {
         Callback::from(move |action: Action| state.dispatch(action))
     };
     use_animation_frame(dispatch.reform(|real_ms| Action::Frame { real_ms }));
+    let run = dispatch.reform(Action::Run);
     let view = Rc::new((*state).clone());
-    let (label_a, label_b) = twin_policy::labels(&view.params);
-    let sim = &view.sim;
+    let (label_a, label_b) = twin_policy::labels(&view.run.params);
+    let sim = &view.run.sim;
     let p = sim.params();
     let status = view.status();
     let series = sim.series();
@@ -194,21 +196,18 @@ pub fn SqsWidget() -> Html {
     html! {
         <ContextProvider<Callback<Action>> context={dispatch.clone()}>
         <div class="widget sqs-widget" data-widget="sqs">
-            <Transport clock={view.clock.clone()} now={now} status={status} step_ms={STEP_MS} time_testid="sqs-sim-time"
-                on_toggle={dispatch.reform(|_| Action::TogglePlay)} on_step={dispatch.reform(|_| Action::Step)}
-                on_reset={dispatch.reform(|_| Action::Reset)} on_speed={dispatch.reform(Action::SetSpeed)}
-                on_end={dispatch.reform(|_| Action::RunToEnd)} />
-            <TimelineBar now={view.sim.now()} horizon={view.sim.horizon_ms().max(view.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={STEP_MS}
-                snapshots={view.sim.snapshot_count()} widget="sqs" on_rewind={dispatch.reform(Action::Rewind)} />
+            <Transport clock={view.run.clock.clone()} now={now} status={status} step_ms={STEP_MS} time_testid="sqs-sim-time" on_action={run.clone()} />
+            <TimelineBar now={view.run.sim.now()} horizon={view.run.sim.horizon_ms().max(view.run.twin.as_ref().map_or(0, |t| t.sim.horizon_ms()))} step_ms={STEP_MS}
+                snapshots={view.run.sim.snapshot_count()} widget="sqs" on_rewind={run.reform(RunAction::Rewind)} />
             <TwinPanel widget="sqs" label_a={label_a} label_b={label_b}
-                comparison={view.twin.as_ref().map(|t| twin_policy::compare(&view.sim, &t.sim, &t.policy, t.ends_at))}
-                twin_now={view.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={dispatch.reform(Action::SetTwin)} />
+                comparison={view.run.twin.as_ref().map(|t| twin_policy::compare(&view.run.sim, &t.sim, &t.policy, t.ends_at))}
+                twin_now={view.run.twin.as_ref().map_or(0, |t| t.sim.now())} on_toggle={run.reform(RunAction::SetTwin)} />
             <LinkBar title="Backpressure Playground: SQS + Lambda" make_pairs={{
                 let view = view.clone();
-                Callback::from(move |()| view.link())
+                Callback::from(move |()| view.run.link())
             }} />
             <p class="visually-hidden" aria-live="polite" data-testid="sqs-narration">{ view.narration.text.clone() }</p>
-            if let Some(notice) = &view.notice {
+            if let Some(notice) = &view.run.notice {
                 <p class="notice" role="status" data-testid="sqs-notice">{ notice.clone() }</p>
             }
             <Warnings state={view.clone()} />

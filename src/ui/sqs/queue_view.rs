@@ -42,7 +42,7 @@ struct FlightRow {
 
 #[function_component]
 pub fn QueueView(props: &QueueViewProps) -> Html {
-    let sim = &props.state.sim;
+    let sim = &props.state.run.sim;
     let now = sim.now();
     let visible = sim.visible();
     let vt_ms = (sim.params().queue.visibility_timeout * 1000).max(1);

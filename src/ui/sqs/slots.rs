@@ -39,7 +39,7 @@ fn cap_marker(cap: &Cap, columns: u64, size: f64, top: f64, row_offset: usize) -
 
 #[function_component]
 pub fn LambdaSlots(props: &SlotsProps) -> Html {
-    let sim = &props.state.sim;
+    let sim = &props.state.run.sim;
     let p = sim.params();
     let reserved = p.function.reserved_concurrent_executions;
     let maximum = p.event_source_mapping.scaling_config.maximum_concurrency;
@@ -119,7 +119,7 @@ pub fn LambdaSlots(props: &SlotsProps) -> Html {
 
 #[function_component]
 pub fn PostgresPool(props: &SlotsProps) -> Html {
-    let sim = &props.state.sim;
+    let sim = &props.state.run.sim;
     let db = &sim.params().database;
     let max = db.max_connections;
     let drawn = max.min(400);

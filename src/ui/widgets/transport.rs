@@ -3,6 +3,7 @@
 use crate::clock::{Clock, SPEEDS};
 use crate::engine::Millis;
 use crate::format;
+use crate::ui::run::RunAction;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -12,12 +13,8 @@ pub struct TransportProps {
     pub now: Millis,
     /// A word on where the run is: "running", "finished", "process died", …
     pub status: AttrValue,
-    pub on_toggle: Callback<()>,
-    pub on_step: Callback<()>,
-    pub on_reset: Callback<()>,
-    pub on_speed: Callback<f64>,
-    /// Run on to the end of the run, within each frame's budget.
-    pub on_end: Callback<()>,
+    /// Play or pause, step, run to the end (within each frame's budget), reset, speed.
+    pub on_action: Callback<RunAction>,
     /// The engine's step, for the step button's label.
     #[prop_or(1)]
     pub step_ms: Millis,
@@ -28,20 +25,20 @@ pub struct TransportProps {
 
 #[function_component]
 pub fn Transport(props: &TransportProps) -> Html {
-    let on_speed = props.on_speed.reform(|e: Event| {
+    let on_speed = props.on_action.reform(|e: Event| {
         let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-        SPEEDS.iter().find(|(_, label)| *label == value).map_or(1.0, |&(speed, _)| speed)
+        RunAction::SetSpeed(SPEEDS.iter().find(|(_, label)| *label == value).map_or(1.0, |&(speed, _)| speed))
     });
     let playing = props.clock.playing;
     html! {
         <div class="transport" role="toolbar" aria-label="Simulation controls">
-            <button type="button" class="primary" onclick={props.on_toggle.reform(|_| ())} aria-pressed={(!playing).to_string()}>
+            <button type="button" class="primary" onclick={props.on_action.reform(|_| RunAction::TogglePlay)} aria-pressed={(!playing).to_string()}>
                 { if playing { "Pause" } else { "Play" } }
             </button>
-            <button type="button" onclick={props.on_step.reform(|_| ())} title={format!("Advance one {} ms engine step", props.step_ms)}>{ format!("Step {} ms", props.step_ms) }</button>
-            <button type="button" onclick={props.on_end.reform(|_| ())} data-testid="run-to-end"
+            <button type="button" onclick={props.on_action.reform(|_| RunAction::Step)} title={format!("Advance one {} ms engine step", props.step_ms)}>{ format!("Step {} ms", props.step_ms) }</button>
+            <button type="button" onclick={props.on_action.reform(|_| RunAction::RunToEnd)} data-testid="run-to-end"
                 title="Run on to the end of this run without drawing every frame">{ "⇥ To the end" }</button>
-            <button type="button" onclick={props.on_reset.reform(|_| ())}>{ "↺ Reset" }</button>
+            <button type="button" onclick={props.on_action.reform(|_| RunAction::Reset)}>{ "↺ Reset" }</button>
             <label class="select">{ "speed " }
                 <select onchange={on_speed} aria-label="Speed">
                     { for SPEEDS.iter().map(|&(speed, label)| html! {
