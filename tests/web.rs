@@ -108,6 +108,24 @@ fn a_copied_link_reproduces_the_same_figures_at_the_same_moment() {
 }
 
 #[wasm_bindgen_test]
+fn a_rewind_restarts_the_particles_and_the_replay_lands_where_it_was_asked() {
+    let forward = std::iter::repeat_with(|| Action::Run(RunAction::Step)).take(3_000);
+    let mut state = forward.fold(Rc::new(Playground::default()), |state, action| state.reduce(action));
+    let rows_before = state.flow.rates.len();
+    assert!(rows_before > 0, "export 1 has hops");
+    state = state.reduce(Action::Run(RunAction::Rewind(1_000)));
+    for _ in 0..1_000 {
+        if state.run.seek_to.is_none() {
+            break;
+        }
+        state = state.reduce(Action::Frame { real_ms: 16.0 });
+    }
+    assert_eq!(state.run.sim.now(), 1_000);
+    assert!(state.flow.phases.iter().chain(&state.flow.rates).all(|v| v.is_finite() && *v >= 0.0), "{:?}", state.flow);
+    assert!(state.status().starts_with("paused"), "{}", state.status());
+}
+
+#[wasm_bindgen_test]
 fn a_garbage_link_gives_a_notice_and_a_working_state() {
     let pairs: Vec<(String, String)> = [("preset", "nope"), ("concurrentExports", "1e9"), ("cursor/zzz", "1"), ("t", "abc")]
         .iter()
