@@ -1,6 +1,8 @@
 //! The batches that hold a poller (up to 1,000), with a wheel of the steps at which each one
 //! next needs attention, so that a step visits only the batches that are due instead of
-//! scanning all of them in every pass.
+//! scanning all of them in every pass. Batches received in a row that are in the same state are
+//! held as one entry with a count (see [`Batch::invocations`]), so that hundreds of handlers
+//! waiting alike cost one visit, not hundreds.
 
 use super::sim::{Batch, Phase, STEP_MS};
 use crate::engine::Millis;
@@ -10,7 +12,8 @@ use std::fmt;
 /// Steps the wheel covers; later wake-ups wait in `later` until they come within range.
 const WHEEL_STEPS: u64 = 128;
 
-/// Where a batch is held, and which batch it was (a slot is reused once its batch is gone).
+/// Where a batch is held, and which batch it was (a slot is reused once its batch is gone): the
+/// id of its first invocation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Handle {
     pub id: u64,
@@ -25,7 +28,10 @@ pub struct Handle {
 pub struct Batches {
     slots: Vec<Option<Batch>>,
     free: Vec<usize>,
-    len: usize,
+    /// Entries held.
+    cohorts: usize,
+    /// Invocations they stand for: the pollers they hold.
+    invocations: u64,
     /// The step whose wake-ups were taken last.
     step: u64,
     /// Wake-ups for the next [`WHEEL_STEPS`] steps, by step number modulo its length.
@@ -50,16 +56,25 @@ fn step_of(at: Millis) -> u64 {
 }
 
 impl Batches {
-    pub fn len(&self) -> usize {
-        self.len
+    /// Pollers held: one per invocation.
+    pub fn invocations(&self) -> u64 {
+        self.invocations
+    }
+    /// Entries held, each standing for one or more invocations.
+    pub fn cohorts(&self) -> usize {
+        self.cohorts
     }
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.cohorts == 0
     }
     pub fn in_receive_order(&self) -> Vec<&Batch> {
         let mut batches: Vec<&Batch> = self.slots.iter().flatten().collect();
         batches.sort_unstable_by_key(|b| b.id);
         batches
+    }
+    /// The batch, if it is still held.
+    pub fn get(&self, handle: Handle) -> Option<&Batch> {
+        self.slots[handle.slot].as_ref().filter(|b| b.id == handle.id)
     }
     /// The batch, if it is still held.
     pub fn get_mut(&mut self, handle: Handle) -> Option<&mut Batch> {
@@ -69,31 +84,51 @@ impl Batches {
     /// Lends a held batch out, for code that changes it together with the rest of the system;
     /// [`Batches::put_back`] returns it.
     pub fn lend(&mut self, handle: Handle) -> Batch {
-        self.slots[handle.slot].take().expect("a held batch")
+        let batch = self.slots[handle.slot].take().expect("a held batch");
+        self.cohorts -= 1;
+        self.invocations -= batch.invocations;
+        batch
     }
 
-    /// Returns a lent batch and wakes it when its (possibly new) phase is due.
+    /// Returns a lent batch and wakes it when its (possibly new) phase is due. It must still
+    /// start with the same invocation; it may stand for fewer of them (the others were split off
+    /// with [`Batches::insert`]).
     pub fn put_back(&mut self, handle: Handle, batch: Batch) {
+        debug_assert_eq!(batch.id, handle.id);
+        self.cohorts += 1;
+        self.invocations += batch.invocations;
         self.slots[handle.slot] = Some(batch);
         self.rescheduled(handle);
     }
 
-    pub fn insert(&mut self, batch: Batch) {
+    /// Holds a new batch, or invocations split off a lent one, and returns its handle.
+    pub fn insert(&mut self, batch: Batch) -> Handle {
         let slot = self.free.pop().unwrap_or_else(|| {
             self.slots.push(None);
             self.slots.len() - 1
         });
         let handle = Handle { id: batch.id, slot };
         self.wake_at(batch.visible_at, handle);
+        self.cohorts += 1;
+        self.invocations += batch.invocations;
         self.slots[slot] = Some(batch);
-        self.len += 1;
         self.rescheduled(handle);
+        handle
+    }
+
+    /// The next invocations received join the batch, which [absorbs](Batch::absorbs) them.
+    pub fn grow(&mut self, handle: Handle, next: Batch) {
+        if let Some(batch) = self.slots[handle.slot].as_mut().filter(|b| b.id == handle.id) {
+            self.invocations += next.invocations;
+            batch.absorb(next);
+        }
     }
 
     pub fn remove(&mut self, handle: Handle) -> Batch {
         let batch = self.slots[handle.slot].take().expect("a held batch");
         self.free.push(handle.slot);
-        self.len -= 1;
+        self.cohorts -= 1;
+        self.invocations -= batch.invocations;
         self.proxy_queue.remove(&handle.id);
         batch
     }

@@ -191,6 +191,11 @@ impl RetryPolicy {
         }
     }
 
+    /// Whether each wait is drawn at random (otherwise every handler waits alike).
+    pub fn draws(self) -> bool {
+        matches!(self, RetryPolicy::ExponentialJitter)
+    }
+
     /// The wait before retry number `retry` (0 for the first retry), in ms.
     pub fn delay_ms(self, retry: u32, base_ms: Millis, max_ms: Millis, rng: &mut SimRng) -> Millis {
         let doubled = || base_ms.saturating_mul(1u64 << retry.min(40)).min(max_ms);

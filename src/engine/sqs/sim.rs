@@ -89,14 +89,22 @@ pub enum Phase {
     Working { ends_at: Millis, outcome: Outcome, holds_connection: bool },
 }
 
-/// One batch a poller received: its messages stay in flight until they are deleted or their
-/// visibility timeout runs out.
+/// One batch a poller received, or several alike: their messages stay in flight until they are
+/// deleted or their visibility timeout runs out.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Batch {
+    /// The first of its invocations; they are numbered in the order the pollers received them.
     pub id: u64,
+    /// Invocations it stands for (ids `id..id + invocations`): received one after another with
+    /// as many messages each, and alike in everything below since. Hundreds of handlers refused
+    /// together cost one entry; they part when one of them draws or gets something the others do not.
+    pub invocations: u64,
+    /// Messages each invocation holds.
+    pub messages_each: u64,
     pub received_at: Millis,
     /// When its messages become visible again unless deleted.
     pub visible_at: Millis,
+    /// Its invocations' messages, one invocation's after another's, in the order received.
     pub messages: Vec<(Msg, u64)>,
     /// The visibility timeout ran out while the invocation was still running: its messages are
     /// back in the queue and this invocation is a stale copy.
@@ -108,8 +116,9 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// Messages of one invocation.
     pub fn len(&self) -> u64 {
-        self.messages.iter().map(|m| m.1).sum()
+        self.messages_each
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -122,6 +131,80 @@ impl Batch {
     }
     fn has_poison(&self) -> bool {
         self.messages.iter().any(|(m, _)| m.poison)
+    }
+    /// Splits off its first `count` invocations (fewer than it stands for), with their messages.
+    fn split_front(&mut self, count: u64) -> Batch {
+        debug_assert!(count < self.invocations);
+        let mut front_messages = Vec::new();
+        let mut owed = count * self.messages_each;
+        let mut whole = 0;
+        for (msg, have) in self.messages.iter_mut() {
+            if owed == 0 {
+                break;
+            }
+            let take = owed.min(*have);
+            front_messages.push((*msg, take));
+            owed -= take;
+            *have -= take;
+            whole += usize::from(*have == 0);
+        }
+        self.messages.drain(..whole);
+        let front = Batch { invocations: count, messages: front_messages, ..self.clone_without_messages() };
+        self.id += count;
+        self.invocations -= count;
+        front
+    }
+    fn clone_without_messages(&self) -> Batch {
+        Batch { messages: Vec::new(), ..*self }
+    }
+    /// Whether `next` can join it: received right after its last invocation, and alike since.
+    pub(super) fn absorbs(&self, next: &Batch) -> bool {
+        next.id == self.id + self.invocations
+            && next.messages_each == self.messages_each
+            && next.phase == self.phase
+            && next.visible_at == self.visible_at
+            && next.deadline == self.deadline
+            && next.started_at == self.started_at
+            && next.received_at == self.received_at
+            && next.returned == self.returned
+    }
+    /// `next`, which it [`absorbs`](Batch::absorbs), joins it.
+    pub(super) fn absorb(&mut self, next: Batch) {
+        self.invocations += next.invocations;
+        let mut messages = next.messages.into_iter();
+        if let (Some(last), Some(first)) = (self.messages.last_mut(), messages.next()) {
+            if last.0 == first.0 {
+                last.1 += first.1;
+            } else {
+                self.messages.push(first);
+            }
+        }
+        self.messages.extend(messages);
+    }
+}
+
+/// Adds the next invocations to `parts`, joining the last part if they are alike.
+fn push_part(parts: &mut Vec<Batch>, next: Batch) {
+    match parts.last_mut() {
+        Some(last) if last.absorbs(&next) => last.absorb(next),
+        _ => parts.push(next),
+    }
+}
+
+/// Buffers a step reuses; empty between steps, and left out of `Debug` (and the state hash).
+#[derive(Clone, Default)]
+struct Scratch {
+    /// A lent batch's invocations, in order, after a pass changed them.
+    parts: Vec<Batch>,
+    /// Batches split off in this step, to be visited by its remaining passes.
+    split_off: Vec<Handle>,
+    /// Messages on their way back to the queue.
+    messages: Vec<(Msg, u64)>,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scratch")
     }
 }
 
@@ -272,6 +355,7 @@ pub struct SqsSim {
     laws: LawsMeter,
     /// `counters.sent` when the laws last looked.
     laws_sent: u64,
+    scratch: Scratch,
 }
 
 impl SqsSim {
@@ -307,6 +391,7 @@ impl SqsSim {
             events: VecDeque::with_capacity(EVENT_LOG_CAPACITY),
             laws: LawsMeter::new(),
             laws_sent: 0,
+            scratch: Scratch::default(),
             params,
         };
         let initial = sim.params.arrivals.initial_messages;
@@ -334,9 +419,10 @@ impl SqsSim {
     pub fn recent_events(&self) -> impl DoubleEndedIterator<Item = &TimedEvent> {
         self.events.iter()
     }
-    /// In the order the pollers received them.
+    /// One entry per invocation, in the order the pollers received them: invocations held
+    /// together in one [`Batch`] appear once each.
     pub fn batches(&self) -> Vec<&Batch> {
-        self.active.in_receive_order()
+        self.active.in_receive_order().into_iter().flat_map(|b| std::iter::repeat_n(b, b.invocations as usize)).collect()
     }
     pub fn visible(&self) -> u64 {
         self.visible_count
@@ -377,7 +463,7 @@ impl SqsSim {
     pub fn footprint(&self) -> usize {
         let s = &self.series;
         let series = [&s.concurrency, &s.connections, &s.visible, &s.in_flight, &s.dlq, &s.age_ms].map(|b| b.points().len());
-        self.cohort_count() + self.active.len() + self.recent_attempts.len() + series.iter().sum::<usize>() + self.events.len()
+        self.cohort_count() + self.active.cohorts() + self.recent_attempts.len() + series.iter().sum::<usize>() + self.events.len()
     }
     /// Age of the oldest visible message.
     pub fn age_of_oldest_ms(&self) -> Millis {
@@ -394,7 +480,7 @@ impl SqsSim {
     pub fn recount(&self) -> (u64, u64) {
         let visible = self.visible.values().sum();
         let waiting: u64 = self.waiting.values().sum();
-        let active: u64 = self.active.in_receive_order().into_iter().filter(|b| !b.returned).map(Batch::len).sum();
+        let active: u64 = self.active.in_receive_order().into_iter().filter(|b| !b.returned).map(|b| b.len() * b.invocations).sum();
         (visible, waiting + active)
     }
 
@@ -476,8 +562,8 @@ impl SqsSim {
         self.arrival_credit %= 60_000;
         self.send(now, arriving);
         self.expire_retention();
-        let due = self.active.wake(now);
-        self.advance_invocations(&due);
+        let mut due = self.active.wake(now);
+        self.advance_invocations(&mut due);
         self.expire_visibility(&due);
         self.retry_throttled(&due);
         self.active.recycle(due);
@@ -561,8 +647,8 @@ impl SqsSim {
         }
     }
 
-    fn delete(&mut self, messages: &[(Msg, u64)]) {
-        for &(msg, count) in messages {
+    fn delete(&mut self, messages: impl IntoIterator<Item = (Msg, u64)>) {
+        for (msg, count) in messages {
             self.in_flight_count -= count;
             self.counters.completed += count;
             self.laws.depart(count, u128::from(count) * u128::from(self.now - msg.arrived_at));
@@ -582,12 +668,17 @@ impl SqsSim {
     }
 
     /// Steps 4 and 6: invocations that end, and handlers waiting for a connection.
-    fn advance_invocations(&mut self, due: &[Handle]) {
+    fn advance_invocations(&mut self, due: &mut Vec<Handle>) {
         // Endings first, so the connections they free are there for the waiters below.
         self.end_invocations(due);
         let timed_out = if self.params.database.rds_proxy { self.serve_proxy_queue(due) } else { self.retry_connections(due) };
         // Timeouts decided just now end in this step.
         self.end_invocations(&timed_out);
+        // Invocations that parted from their batch just now are due in the passes still to come.
+        if !self.scratch.split_off.is_empty() {
+            due.append(&mut self.scratch.split_off);
+            due.sort_unstable();
+        }
     }
 
     /// Ends the invocations among `handles` whose time is up.
@@ -601,9 +692,9 @@ impl SqsSim {
             }
             let mut batch = self.active.remove(handle);
             if holds_connection {
-                self.connections -= 1;
+                self.connections -= batch.invocations;
             }
-            self.running -= 1;
+            self.running -= batch.invocations;
             self.end(&mut batch, outcome);
         }
     }
@@ -621,9 +712,10 @@ impl SqsSim {
                 batch.phase = Phase::Working { ends_at: now, outcome: Outcome::Timeout, holds_connection: false };
                 timed_out.push(handle);
             } else if retry_at <= now {
-                let mut batch = self.active.lend(handle);
-                self.connect(&mut batch, attempt);
-                self.active.put_back(handle, batch);
+                let batch = self.active.lend(handle);
+                let mut parts = std::mem::take(&mut self.scratch.parts);
+                self.connect(batch, attempt, &mut parts);
+                self.put_back_parts(handle, &mut parts);
             }
         }
         timed_out
@@ -639,19 +731,25 @@ impl SqsSim {
         while self.connections < self.params.database.available() {
             let Some(handle) = self.active.proxy_head() else { break };
             let mut batch = self.active.lend(handle);
-            self.proxy_queue -= 1;
             if batch.deadline <= now {
+                self.proxy_queue -= batch.invocations;
                 batch.phase = Phase::Working { ends_at: now, outcome: Outcome::Timeout, holds_connection: false };
                 timed_out.push(handle);
-            } else {
-                self.start_work(&mut batch);
+                self.active.put_back(handle, batch);
+                continue;
             }
-            self.active.put_back(handle, batch);
+            let served = batch.invocations.min(self.params.database.available() - self.connections);
+            self.proxy_queue -= served;
+            let mut parts = std::mem::take(&mut self.scratch.parts);
+            if let Some(still_queued) = self.start_work_in_turn(batch, served, &mut parts) {
+                push_part(&mut parts, still_queued);
+            }
+            self.put_back_parts(handle, &mut parts);
         }
         for &handle in due {
             let Some(batch) = self.active.get_mut(handle) else { continue };
             if batch.phase == Phase::ProxyQueued && batch.deadline <= now {
-                self.proxy_queue -= 1;
+                self.proxy_queue -= batch.invocations;
                 batch.phase = Phase::Working { ends_at: now, outcome: Outcome::Timeout, holds_connection: false };
                 self.active.rescheduled(handle);
                 timed_out.push(handle);
@@ -661,14 +759,28 @@ impl SqsSim {
         timed_out
     }
 
+    /// Puts a lent batch back as the `parts` its invocations ended up in: the first keeps its
+    /// place, the others are held apart from now on (and visited by this step's later passes).
+    fn put_back_parts(&mut self, handle: Handle, parts: &mut Vec<Batch>) {
+        let mut parts_in_order = parts.drain(..);
+        let first = parts_in_order.next().expect("a lent batch comes back");
+        self.active.put_back(handle, first);
+        for part in parts_in_order {
+            let split = self.active.insert(part);
+            self.scratch.split_off.push(split);
+        }
+        self.scratch.parts = std::mem::take(parts);
+    }
+
     fn end(&mut self, batch: &mut Batch, outcome: Outcome) {
-        self.laws.attempt(batch.len());
+        let invocations = batch.invocations;
+        self.laws.attempt(batch.len() * invocations);
         if outcome != Outcome::Success && !(outcome == Outcome::Poison && self.reports_item_failures()) {
-            self.counters.handler_errors += 1;
-            self.activity.errors += 1;
+            self.counters.handler_errors += invocations;
+            self.activity.errors += invocations;
         }
         if outcome == Outcome::Timeout {
-            self.counters.timeouts += 1;
+            self.counters.timeouts += invocations;
         }
         if batch.returned {
             // A stale copy: its messages are already back in the queue, but it did their work again.
@@ -680,10 +792,10 @@ impl SqsSim {
         }
         let messages = std::mem::take(&mut batch.messages);
         match outcome {
-            Outcome::Success => self.delete(&messages),
+            Outcome::Success => self.delete(messages),
             Outcome::Poison if self.reports_item_failures() => {
                 let (bad, good): (Vec<_>, Vec<_>) = messages.into_iter().partition(|(m, _)| m.poison);
-                self.delete(&good);
+                self.delete(good);
                 self.park(batch.visible_at, bad);
             }
             // The whole batch failed, but the handler did the healthy messages' work.
@@ -710,6 +822,7 @@ impl SqsSim {
             let ((_, msg), count) = entry.remove_entry();
             self.return_messages([(msg, count)]);
         }
+        let mut copies = std::mem::take(&mut self.scratch.messages);
         for &handle in due {
             let Some(batch) = self.active.get_mut(handle) else { continue };
             if batch.returned || batch.visible_at > now {
@@ -722,14 +835,14 @@ impl SqsSim {
                 continue;
             }
             let doing_the_work = matches!(batch.phase, Phase::Working { outcome: Outcome::Success | Outcome::Poison, .. });
-            let count = batch.len();
+            let count = batch.len() * batch.invocations;
             batch.returned = true;
-            let copies: Vec<_> =
-                batch.messages.iter().map(|&(m, c)| (Msg { handled: m.handled || (doing_the_work && !m.poison), ..m }, c)).collect();
+            copies.extend(batch.messages.iter().map(|&(m, c)| (Msg { handled: m.handled || (doing_the_work && !m.poison), ..m }, c)));
             self.counters.redelivered_while_running += count;
             self.activity.redelivered += count;
-            self.return_messages(copies);
+            self.return_messages(copies.drain(..));
         }
+        self.scratch.messages = copies;
     }
 
     /// Step 7.
@@ -738,11 +851,14 @@ impl SqsSim {
         for &handle in due {
             let Some(batch) = self.active.get_mut(handle) else { continue };
             if matches!(batch.phase, Phase::Throttled { retry_at } if retry_at <= now) {
-                let mut batch = self.active.lend(handle);
-                self.invoke(&mut batch);
-                self.active.put_back(handle, batch);
+                let batch = self.active.lend(handle);
+                let mut parts = std::mem::take(&mut self.scratch.parts);
+                self.invoke(batch, &mut parts);
+                self.put_back_parts(handle, &mut parts);
             }
         }
+        // No pass is left in this step to visit what split off.
+        self.scratch.split_off.clear();
     }
 
     /// Step 8: +300 (or +60) concurrent batches a minute while messages wait and every poller is
@@ -784,10 +900,15 @@ impl SqsSim {
         }
         self.gather_since = None;
         let visibility_ms = self.params.queue.visibility_timeout * 1000;
-        while (self.active.len() as u64) < self.poller_batches && self.visible_count > 0 {
+        let mut parts = std::mem::take(&mut self.scratch.parts);
+        // The batch received just before, which the next one joins if they are alike.
+        let mut previous: Option<Handle> = None;
+        while self.active.invocations() < self.poller_batches && self.visible_count > 0 {
             let messages = self.receive(batch_size);
-            let mut batch = Batch {
+            let batch = Batch {
                 id: self.next_batch_id,
+                invocations: 1,
+                messages_each: messages.iter().map(|m| m.1).sum(),
                 received_at: now,
                 visible_at: now + visibility_ms,
                 messages,
@@ -797,9 +918,15 @@ impl SqsSim {
                 deadline: 0,
             };
             self.next_batch_id += 1;
-            self.invoke(&mut batch);
-            self.active.insert(batch);
+            self.invoke(batch, &mut parts);
+            for part in parts.drain(..) {
+                match previous {
+                    Some(handle) if self.active.get(handle).is_some_and(|b| b.absorbs(&part)) => self.active.grow(handle, part),
+                    _ => previous = Some(self.active.insert(part)),
+                }
+            }
         }
+        self.scratch.parts = parts;
         self.backlog_after_poll = self.visible_count > 0;
     }
 
@@ -853,51 +980,99 @@ impl SqsSim {
         out
     }
 
-    /// Invoke the function for `batch`, or throttle it.
-    fn invoke(&mut self, batch: &mut Batch) {
-        if self.running >= self.params.function_concurrency_cap() {
-            self.counters.throttles += 1;
-            self.activity.throttled += 1;
+    /// Invokes the function for each of `batch`'s invocations in turn, or throttles it once the
+    /// function is at its limit. What they became goes to `parts`, in order.
+    fn invoke(&mut self, mut batch: Batch, parts: &mut Vec<Batch>) {
+        let free = self.params.function_concurrency_cap().saturating_sub(self.running);
+        let starting = batch.invocations.min(free);
+        let throttled = if starting == 0 {
+            Some(batch)
+        } else {
+            let rest = (starting < batch.invocations).then(|| {
+                let front = batch.split_front(starting);
+                std::mem::replace(&mut batch, front)
+            });
+            self.running += starting;
+            self.counters.invocations += starting;
+            batch.started_at = Some(self.now);
+            batch.deadline = self.now + self.timeout_s * 1000;
+            self.connect(batch, 0, parts);
+            rest
+        };
+        if let Some(mut batch) = throttled {
+            self.counters.throttles += batch.invocations;
+            self.activity.throttled += batch.invocations;
             batch.phase = Phase::Throttled { retry_at: self.now + THROTTLE_RETRY_MS };
+            push_part(parts, batch);
+        }
+    }
+
+    /// Each of `batch`'s handlers in turn asks Postgres (or RDS Proxy) for a connection, after
+    /// `retries` refusals. Once one finds none free, neither does any after it in this step.
+    fn connect(&mut self, batch: Batch, retries: u32, parts: &mut Vec<Batch>) {
+        let db = &self.params.database;
+        let (rds_proxy, connect_retries, jittered) = (db.rds_proxy, db.connect_retries, db.retry_policy.draws());
+        let free = if rds_proxy && self.proxy_queue > 0 { 0 } else { db.available().saturating_sub(self.connections) };
+        let asking = batch.invocations;
+        self.counters.connection_attempts += asking;
+        if !rds_proxy {
+            // The proxy keeps its own connections open: only direct attempts make Postgres fork.
+            self.attempts_this_step += asking;
+        }
+        let Some(mut batch) = self.start_work_in_turn(batch, free, parts) else { return };
+        let left = batch.invocations;
+        if rds_proxy {
+            self.proxy_queue += left;
+            batch.phase = Phase::ProxyQueued;
+            push_part(parts, batch);
             return;
         }
-        self.running += 1;
-        self.counters.invocations += 1;
-        batch.started_at = Some(self.now);
-        batch.deadline = self.now + self.timeout_s * 1000;
-        self.connect(batch, 0);
-    }
-
-    /// The handler asks Postgres (or RDS Proxy) for a connection, after `retries` refusals.
-    fn connect(&mut self, batch: &mut Batch, retries: u32) {
-        let db = &self.params.database;
-        self.counters.connection_attempts += 1;
-        if !db.rds_proxy {
-            // The proxy keeps its own connections open: only direct attempts make Postgres fork.
-            self.attempts_this_step += 1;
+        self.counters.connections_refused += left;
+        self.counters.first_refusal_at_ms.get_or_insert(self.now);
+        self.counters.last_refusal_at_ms = Some(self.now);
+        self.activity.refused += left;
+        if u64::from(retries) >= connect_retries {
+            // The error surfaces at once; the invocation still counts for this step.
+            batch.phase = Phase::Working { ends_at: self.now + STEP_MS, outcome: Outcome::Refused, holds_connection: false };
+            push_part(parts, batch);
+            return;
         }
-        if self.connections < db.available() && !(db.rds_proxy && self.proxy_queue > 0) {
-            self.start_work(batch);
-        } else if db.rds_proxy {
-            self.proxy_queue += 1;
-            batch.phase = Phase::ProxyQueued;
-        } else {
-            self.counters.connections_refused += 1;
-            self.counters.first_refusal_at_ms.get_or_insert(self.now);
-            self.counters.last_refusal_at_ms = Some(self.now);
-            self.activity.refused += 1;
-            if u64::from(retries) < db.connect_retries {
-                // A wait of 0 (immediate) retries in the next step.
-                let wait = db.retry_delay_ms(retries, &mut self.service_rng);
-                batch.phase = Phase::Connecting { retry_at: self.now + wait, attempt: retries + 1 };
-            } else {
-                // The error surfaces at once; the invocation still counts for this step.
-                batch.phase = Phase::Working { ends_at: self.now + STEP_MS, outcome: Outcome::Refused, holds_connection: false };
+        // A wait of 0 (immediate) retries in the next step. Jittered waits are drawn one
+        // handler at a time; the others wait alike.
+        let mut wait_next = |sim: &mut Self, mut handler: Batch| {
+            let wait = sim.params.database.retry_delay_ms(retries, &mut sim.service_rng);
+            handler.phase = Phase::Connecting { retry_at: sim.now + wait, attempt: retries + 1 };
+            push_part(parts, handler);
+        };
+        if jittered {
+            for _ in 1..batch.invocations {
+                let first = batch.split_front(1);
+                wait_next(self, first);
             }
         }
+        wait_next(self, batch);
     }
 
+    /// The first `count` of `batch`'s handlers get a connection, one after another (each draws
+    /// its own duration); returns the others, if any.
+    fn start_work_in_turn(&mut self, mut batch: Batch, count: u64, parts: &mut Vec<Batch>) -> Option<Batch> {
+        let some_left = count < batch.invocations;
+        for _ in 0..count.min(batch.invocations - 1) {
+            let mut first = batch.split_front(1);
+            self.start_work(&mut first);
+            push_part(parts, first);
+        }
+        if some_left {
+            return Some(batch);
+        }
+        self.start_work(&mut batch);
+        push_part(parts, batch);
+        None
+    }
+
+    /// One handler got its connection: it works for as long as its messages take.
     fn start_work(&mut self, batch: &mut Batch) {
+        debug_assert_eq!(batch.invocations, 1, "each handler draws its own duration");
         self.connections += 1;
         if let Some(started) = batch.started_at {
             self.counters.max_connection_wait_ms = self.counters.max_connection_wait_ms.max(self.now - started);
