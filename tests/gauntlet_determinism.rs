@@ -80,6 +80,8 @@ fn bpsim_hash_prints_the_library_hash_as_16_hex_digits() {
         let out = common::bpsim(&["hash", "--preset", name, "--at", &at], None);
         assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{expected:016x}\n"), "{name}");
+        let at_first = common::bpsim(&["hash", "--at", &at, "--preset", name], None);
+        assert_eq!(at_first.stdout, out.stdout, "{name}: --at before the preset");
         // The same scenario from a file on stdin, its duration as the instant.
         let json = with_seed(&scenario, 0).to_json_pretty();
         let from_stdin = common::bpsim(&["hash", "-"], Some(&json));
@@ -91,10 +93,14 @@ fn bpsim_hash_prints_the_library_hash_as_16_hex_digits() {
         (&["hash", "--preset", "article-peak", "--at", "soon"], "--at: \"soon\" is not a whole number"),
         (&["hash", "--preset", "article-peak", "--at", "86400001"], "--at: 86400001 is longer than"),
         (&["hash"], "hash takes FILE or --preset NAME"),
+        (&["hash", "--preset", "article-peak", "--at"], "hash takes FILE or --preset NAME"),
+        (&["hash", "--at", "5", "--at", "6", "--preset", "article-peak"], "hash takes FILE or --preset NAME"),
     ] {
         let out = common::bpsim(args, None);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr.starts_with("bpsim: ") && stderr.contains(complaint), "{args:?}: {stderr}");
     }
+    let help = common::bpsim(&["hash", "--help"], None);
+    assert!(help.status.success() && String::from_utf8_lossy(&help.stdout).contains("bpsim hash --preset NAME"), "hash --help");
 }

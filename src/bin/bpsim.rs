@@ -18,7 +18,7 @@ const USAGE: &str = "usage:
 /// Why `bpsim hash` could not hash.
 #[derive(Debug, Error)]
 enum HashError {
-    #[error("hash takes FILE or --preset NAME, then optionally --at MS\n{USAGE}")]
+    #[error("hash takes FILE or --preset NAME, and optionally --at MS\n{USAGE}")]
     Usage,
     #[error("--at: {0:?} is not a whole number of milliseconds")]
     NotMillis(String),
@@ -36,7 +36,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
-        ["--help"] | ["-h"] | ["help"] => {
+        // `--help` anywhere (`bpsim hash --help`) asks for the usage, not for a hash.
+        ["help"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ if words.iter().any(|w| matches!(*w, "--help" | "-h")) => {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
@@ -76,17 +81,19 @@ fn main() -> ExitCode {
 
 /// `bpsim hash`'s arguments → the scenario's state hash at the chosen instant.
 fn state_hash(args: &[&str]) -> Result<u64, HashError> {
-    let (source, at) = match args {
-        [source @ .., "--at", ms] => {
+    // `--at MS` may come before or after the scenario's source.
+    let (source, at) = match args.iter().position(|a| *a == "--at") {
+        Some(i) => {
+            let ms = args.get(i + 1).ok_or(HashError::Usage)?;
             let at: Millis = ms.parse().map_err(|_| HashError::NotMillis(ms.to_string()))?;
             if at > MAX_SIM_MS {
                 return Err(HashError::TooLong(at));
             }
-            (source, Some(at))
+            ([&args[..i], &args[i + 2..]].concat(), Some(at))
         }
-        source => (source, None),
+        None => (args.to_vec(), None),
     };
-    let scenario = match source {
+    let scenario = match source.as_slice() {
         ["--preset", name] => preset(name).ok_or_else(|| HashError::UnknownPreset(name.to_string()))?.scenario(),
         [path] if !path.starts_with("--") => {
             let text = read_input(path).map_err(|source| HashError::Unreadable { path: path.to_string(), source })?;
