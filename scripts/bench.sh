@@ -18,4 +18,14 @@ echo "Measured $(date -u +%Y-%m-%d) on $(nproc) × $(sed -n 's/^model name\s*: /
   "$(free -g | awk '/^Mem:/ {print $2}') GiB, $(rustc --version | cut -d' ' -f1-2), $(/usr/bin/chromium --version 2>/dev/null | tr -s ' ' | cut -d' ' -f1-2)"
 echo
 { printf 'budget\tcase\tmeasured\tlimit\tverdict\n'; cat "$rows"; } | column -t -s $'\t'
+
+# The wasm's bytes by crate: the same build, optimised the same way, with its function names kept.
+named="$(mktemp -d)"
+wasm-bindgen --target web --out-dir "$named" target/wasm32-unknown-unknown/release/backpressure-playground.wasm
+read -r -a opt_params <<<"$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
+wasm-opt -Oz "${opt_params[@]}" --debuginfo "$named/backpressure-playground_bg.wasm" -o "$named/named.wasm"
+echo
+echo "The wasm by crate (code charged to the type or module it belongs to; gzip of each group alone):"
+{ printf 'group\tfunctions\traw bytes\tgzip bytes\n'; node scripts/size-report.mjs "$named/named.wasm"; } | column -t -s $'\t'
+rm -rf "$named"
 ! grep -q $'\tMISSED$' "$rows"

@@ -84,13 +84,22 @@ fn main() -> std::process::ExitCode {
             }
             best_time(&scenario, HOUR_MS).0
         };
-        let (slow, fast) = (steady(50), steady(50_000));
+        let (slow, fast, fastest) = (steady(50), steady(50_000), steady(1_000_000));
         row(
             "engine: cost vs message count",
             &format!("SQS {label}, an hour at 50,000 vs 50 msgs/min ({fast:.1} ms vs {slow:.1} ms)"),
             format!("{:.2}×", fast / slow),
             "< 2×",
             fast / slow < RATE_RATIO_LIMIT,
+        );
+        // Not the budget but the claim behind it, put where a fixed-step engine can be
+        // held to it: once concurrency is saturated, 20× the messages cost the same.
+        row(
+            "engine: cost past saturation",
+            &format!("SQS {label}, an hour at 1,000,000 vs 50,000 msgs/min ({fastest:.1} ms vs {fast:.1} ms)"),
+            format!("{:.2}×", fastest / fast),
+            "< 2×",
+            fastest / fast < RATE_RATIO_LIMIT,
         );
     }
 
