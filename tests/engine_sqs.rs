@@ -8,7 +8,7 @@ use backpressure_playground::engine::sqs::{
     validate, Arrivals, Database, EventSourceMapping, Function, FunctionResponseType, Queue, RedrivePolicy, ScalingConfig, SqsParams,
     SqsSim, SqsSummary, TimeoutChange, STEP_MS,
 };
-use backpressure_playground::engine::Millis;
+use backpressure_playground::engine::{Millis, Simulation};
 use backpressure_playground::scenario::{preset, System};
 use proptest::prelude::*;
 
@@ -293,10 +293,28 @@ fn raising_the_timeout_later_delivers_messages_again_while_they_run() {
     let mut live = sim(live_params, 1);
     live.run_until(change.at_seconds * 1000 - STEP_MS);
     live.change_timeout_now(change.timeout);
+    // Pressed at 119.9 s, it takes effect at the next whole second, which the params record, so
+    // the live run, a Reset and a link are one and the same run.
+    assert_eq!(live.params().function.timeout_change, Some(TimeoutChange { at_seconds: 120, timeout: 120 }));
+    assert_eq!(live.timeout_s(), 30);
     live.run_until(600_000);
-    assert_eq!(live.counters().redelivered_while_running, s.counters().redelivered_while_running);
-    // Recorded in whole seconds of the moment it was pressed (119.9 s), so a Reset replays it.
-    assert_eq!(live.params().function.timeout_change, Some(TimeoutChange { at_seconds: 119, timeout: 120 }));
+    assert_eq!(live.state_hash(), s.state_hash());
+}
+
+#[test]
+fn a_button_pressed_between_whole_seconds_replays_exactly_from_its_params() {
+    for pressed_at in [62_300, 65_000, 135_800] {
+        let mut live = sim(preset_params("article-campaign"), 3);
+        live.run_until(pressed_at);
+        live.end_spike_now();
+        live.change_timeout_now(200);
+        live.run_until(400_000);
+        let mut replay = sim(live.params().clone(), 3);
+        replay.run_until(400_000);
+        assert_eq!(replay.state_hash(), live.state_hash(), "pressed at {pressed_at} ms");
+        let ended = live.spike_ended_at().expect("ended by hand");
+        assert!(ended > pressed_at && ended <= pressed_at + 1_000 && ended % 1_000 == 0, "pressed at {pressed_at}: ended at {ended}");
+    }
 }
 
 #[test]
@@ -408,26 +426,28 @@ fn a_cap_below_the_pool_or_jittered_backoff_recovers_within_five_minutes() {
 }
 
 #[test]
-fn ending_the_spike_by_hand_brings_back_the_normal_rate_at_the_next_step() {
+fn ending_the_spike_by_hand_brings_back_the_normal_rate_at_the_next_whole_second() {
     let mut s = sim(preset_params("metastable-capped"), 1);
     s.run_until(120_000);
     assert!(s.spike_in_progress());
     assert_eq!(s.spike_ended_at(), None);
     s.end_spike_now();
-    assert_eq!(s.spike_ended_at(), Some(120_000));
+    // Recorded in whole seconds for a replay: 121 s − the 60 s start; until then it is still on.
+    assert_eq!(s.params().arrivals.spike.as_ref().map(|spike| spike.duration_seconds), Some(61));
+    assert!(s.spike_in_progress());
+    s.run_until(121_000);
+    assert_eq!(s.spike_ended_at(), Some(121_000));
     assert!(!s.spike_in_progress());
-    // Recorded in whole seconds for a replay: 120 s − the 60 s start.
-    assert_eq!(s.params().arrivals.spike.as_ref().map(|spike| spike.duration_seconds), Some(60));
     // 50 a minute is 5 every 6 s: a minute of steps brings exactly 50, not 50,000.
     let sent = s.counters().sent;
-    s.run_until(180_000);
+    s.run_until(181_000);
     assert_eq!(s.counters().sent - sent, 50);
     // A second press changes nothing.
     s.end_spike_now();
-    assert_eq!(s.spike_ended_at(), Some(120_000));
+    assert_eq!(s.spike_ended_at(), Some(121_000));
     s.run_until(600_000);
     // Recovery is measured from the hand-made end.
-    assert_eq!(s.recovery_ms(), s.recovered_at().map(|at| at - 120_000));
+    assert_eq!(s.recovery_ms(), s.recovered_at().map(|at| at - 121_000));
     assert!(s.recovery_ms().is_some());
 }
 
@@ -453,4 +473,13 @@ fn every_attempt_counts_first_tries_and_retries() {
     // An invocation gets a connection at most once: the rest of its attempts were refused.
     assert!(c.connection_attempts - c.connections_refused <= c.invocations, "{c:?}");
     assert!(c.connection_attempts > 20 * c.sent, "{c:?}");
+}
+
+#[test]
+fn postgres_refuses_with_the_reserved_slots_text_while_slots_are_reserved() {
+    let mut database = SqsParams::default().database;
+    assert_eq!(database.superuser_reserved_connections, 3);
+    assert!(database.refusal_message().contains("remaining connection slots are reserved"));
+    database.superuser_reserved_connections = 0;
+    assert_eq!(database.refusal_message(), "FATAL: sorry, too many clients already");
 }

@@ -261,6 +261,18 @@ impl Database {
         self.max_connections.saturating_sub(self.superuser_reserved_connections)
     }
 
+    /// What PostgreSQL says to a handler it refuses (SQLSTATE 53300 either way). With slots kept
+    /// for superusers an ordinary role is turned away once only those are left, with the reserved
+    /// text (PostgreSQL 15's; 16 says "…for roles with the SUPERUSER attribute", RDS adds
+    /// rds_superuser); "too many clients" comes only when no slot is reserved.
+    pub fn refusal_message(&self) -> &'static str {
+        if self.superuser_reserved_connections > 0 {
+            "FATAL: remaining connection slots are reserved for non-replication superuser connections"
+        } else {
+            "FATAL: sorry, too many clients already"
+        }
+    }
+
     /// The wait before retry number `retry` (0 for the first) under this database's policy.
     pub fn retry_delay_ms(&self, retry: u32, rng: &mut SimRng) -> Millis {
         self.retry_policy.delay_ms(retry, self.retry_backoff_ms, self.retry_max_backoff_ms, rng)

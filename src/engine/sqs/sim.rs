@@ -46,6 +46,13 @@ const CHURN_WINDOW_STEPS: usize = (1_000 / STEP_MS) as usize;
 const MAX_CHURN_PERMILLE: u64 = 950;
 
 const EVENT_LOG_CAPACITY: usize = 32;
+
+/// The first whole second after `now`, in seconds. The step that reaches it has not run yet, so
+/// a change recorded there in whole seconds (as the params keep it) takes effect at that same
+/// step live, after a Reset and from a link.
+fn next_whole_second(now: Millis) -> u64 {
+    now / 1000 + 1
+}
 const SERIES_CAPACITY: usize = 400;
 const SERIES_INTERVAL_MS: Millis = 1_000;
 
@@ -72,7 +79,7 @@ pub enum Outcome {
     Poison,
     /// The function `Timeout` ran out.
     Timeout,
-    /// No connection: SQLSTATE 53300 "sorry, too many clients already".
+    /// No connection: SQLSTATE 53300 ([`Database::refusal_message`](super::params::Database::refusal_message)).
     Refused,
 }
 
@@ -225,7 +232,7 @@ impl SqsEvent {
     pub fn describe(&self) -> String {
         match *self {
             SqsEvent::Throttled { count } => format!("{count} invoke(s) throttled: Rate Exceeded (TooManyRequestsException)"),
-            SqsEvent::Refused { count } => format!("{count} connection(s) refused: FATAL 53300 sorry, too many clients already"),
+            SqsEvent::Refused { count } => format!("{count} connection(s) refused (SQLSTATE 53300)"),
             SqsEvent::HandlerErrors { count } => format!("{count} invocation(s) failed: their messages stay in flight until the visibility timeout"),
             SqsEvent::RedeliveredWhileRunning { count } => {
                 format!("{count} message(s) visible again while their first copy still runs")
@@ -518,28 +525,26 @@ impl SqsSim {
         !more_arrivals && self.visible_count == 0 && self.in_flight_count == 0 && self.active.is_empty()
     }
 
-    /// Raises (or lowers) the function `Timeout` now, the way `UpdateFunctionConfiguration` does:
-    /// the mapping is not checked again. Recorded in the params so the run can be replayed.
+    /// Raises (or lowers) the function `Timeout` at the next whole second, the way
+    /// `UpdateFunctionConfiguration` does: the mapping is not checked again. The params record
+    /// it (`timeoutChange` is in whole seconds), so a replay or a link does exactly the same.
     pub fn change_timeout_now(&mut self, timeout_s: u64) {
-        self.params.function.timeout_change = Some(super::params::TimeoutChange { at_seconds: self.now / 1000, timeout: timeout_s });
-        self.timeout_change_applied = true;
-        self.timeout_s = timeout_s;
-        self.log(SqsEvent::TimeoutRaised { timeout_s });
+        self.params.function.timeout_change = Some(super::params::TimeoutChange { at_seconds: next_whole_second(self.now), timeout: timeout_s });
+        self.timeout_change_applied = false;
     }
 
-    /// Ends the campaign spike now: from the next step arrivals are back to the normal rate.
-    /// The params record it in whole seconds (at least one), so a replay ends it within a second
-    /// of this. Does nothing unless the spike is in progress.
+    /// Ends the campaign spike at the next whole second: from then on arrivals are back to the
+    /// normal rate. The params record it (`durationSeconds`, at least one), so a replay or a link
+    /// ends it at the same step. Does nothing unless the spike is in progress.
     pub fn end_spike_now(&mut self) {
         if !self.spike_in_progress() {
             return;
         }
-        let now = self.now;
+        let end_seconds = next_whole_second(self.now);
         if let Some(spike) = self.params.arrivals.spike.as_mut() {
-            spike.duration_seconds = (now / 1000).saturating_sub(spike.start_seconds).max(1);
+            spike.duration_seconds = end_seconds.saturating_sub(spike.start_seconds).max(1);
+            self.spike_ends_at = Some(spike.scheduled_end_ms());
         }
-        self.spike_ends_at = Some(now);
-        self.log(SqsEvent::SpikeEnded);
     }
 
     pub fn run_until(&mut self, until: Millis) {

@@ -109,7 +109,7 @@ pub fn CodePanel(props: &CodePanelProps) -> Html {
                     p.database.retry_max_backoff_ms
                 )
             } else {
-                "  const client = await pool.connect();   // 53300: too many clients already".into()
+                "  const client = await pool.connect();   // 53300 once only reserved slots are left".into()
             },
             Some(Acting::Connect),
         ),

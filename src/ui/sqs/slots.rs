@@ -152,7 +152,7 @@ pub fn PostgresPool(props: &SlotsProps) -> Html {
             <p class="sqs-refused" data-testid="sqs-refused">
                 { if refused_now > 0 { format!("✕ {refused_now} refused now · ") } else { String::new() } }
                 <strong>{ format::count(sim.counters().connections_refused) }</strong>
-                { " refused in all: " }<code>{ "FATAL: sorry, too many clients already (53300)" }</code>
+                { " refused in all: " }<code>{ format!("{} (53300)", db.refusal_message()) }</code>
             </p>
             if db.rds_proxy {
                 <p class="help">{ format!("{} handlers waiting in the proxy's queue", sim.proxy_queue()) }</p>
