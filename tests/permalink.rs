@@ -224,3 +224,24 @@ fn a_clamped_kafka_value_is_named_by_the_key_a_link_uses() {
         assert_eq!((range.get)(&decoded.params), range.max, "{}", range.field);
     }
 }
+
+#[test]
+fn a_value_that_breaks_a_rule_costs_only_its_own_key() {
+    let pairs = |list: &[(&str, &str)]| list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+    let System::NodeStream(base) = presets::preset("article-export").unwrap().scenario().system else { unreachable!() };
+    let decoded = decode(&pairs(&[("cursor/batchSize", "250"), ("memory/containerLimitMb", "5")]), &base, &[]);
+    assert_eq!(decoded.params.cursor.batch_size, 250, "{:?}", decoded.notices);
+    assert_eq!(decoded.params.memory.container_limit_mb, base.memory.container_limit_mb);
+    assert!(matches!(&decoded.notices[..], [Notice::Refused { key, reason }] if key == "memory/containerLimitMb" && reason.contains("16")), "{:?}", decoded.notices);
+
+    // A rule between two values: the Timeout may exceed the preset's VisibilityTimeout only once
+    // the link has raised that too, later in the link. Both are kept beside a refused value.
+    let System::SqsLambda(base) = presets::preset("article-capped").unwrap().scenario().system else { unreachable!() };
+    let concurrency = "eventSourceMapping/ScalingConfig/MaximumConcurrency";
+    let raised = decode(&pairs(&[("function/Timeout", "200"), (concurrency, "1"), ("queue/VisibilityTimeout", "1200")]), &base, &[]);
+    assert_eq!((raised.params.function.timeout, raised.params.queue.visibility_timeout), (200, 1200), "{:?}", raised.notices);
+    assert!(matches!(&raised.notices[..], [Notice::Refused { key, .. }] if key == concurrency), "{:?}", raised.notices);
+    let refused = decode(&pairs(&[("function/Timeout", "200"), ("eventSourceMapping/BatchSize", "5")]), &base, &[]);
+    assert_eq!((refused.params.function.timeout, refused.params.event_source_mapping.batch_size), (base.function.timeout, 5));
+    assert!(refused.notices.iter().any(|n| matches!(n, Notice::Refused { key, .. } if key == "function/Timeout")), "{:?}", refused.notices);
+}

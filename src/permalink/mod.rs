@@ -31,8 +31,20 @@ pub enum Notice {
     UnknownKey(String),
     WrongType { key: String, expected: &'static str },
     Clamped { key: String, from: String, to: u64 },
-    Invalid { reason: String },
+    /// The value fits its field but breaks a rule (a range of an optional setting, a Timeout
+    /// above the VisibilityTimeout): the key is left out, the rest of the link still applies.
+    Refused { key: String, reason: String },
     UnsupportedVersion(String),
+}
+
+impl Notice {
+    /// The link key the notice is about, if it is about one.
+    fn key(&self) -> Option<&str> {
+        match self {
+            Notice::UnknownKey(key) | Notice::WrongType { key, .. } | Notice::Clamped { key, .. } | Notice::Refused { key, .. } => Some(key),
+            Notice::UnsupportedVersion(_) => None,
+        }
+    }
 }
 
 impl std::fmt::Display for Notice {
@@ -41,7 +53,7 @@ impl std::fmt::Display for Notice {
             Notice::UnknownKey(key) => write!(f, "ignored unknown key “{key}”"),
             Notice::WrongType { key, expected } => write!(f, "ignored “{key}”: expected {expected}"),
             Notice::Clamped { key, from, to } => write!(f, "“{key}” = {from} is out of range; used {to}"),
-            Notice::Invalid { reason } => write!(f, "ignored the link's parameters ({reason}); using the defaults"),
+            Notice::Refused { key, reason } => write!(f, "ignored “{key}”: {reason}"),
             Notice::UnsupportedVersion(v) => write!(f, "link version {v} is not {LINK_VERSION}; read it as best we could"),
         }
     }
@@ -53,6 +65,12 @@ pub trait LinkParams: Record + Clone {
     fn clamp(&mut self) -> Vec<(String, u64, u64)>;
     /// Rules beyond ranges (e.g. which stage may follow which).
     fn check(&self) -> Result<(), String>;
+
+    /// The params clamped into their ranges, if they then pass [`LinkParams::check`].
+    fn checked(mut self) -> Result<Self, String> {
+        self.clamp();
+        self.check().map(|()| self)
+    }
 }
 
 /// Clamps with a system's range table, naming each change by its link key.
@@ -136,6 +154,8 @@ pub fn decode<P: LinkParams>(pairs: &[(String, String)], base: &P, caller_keys: 
     let mut seed = None;
     let mut at_ms = None;
     let mut tree = base.to_json();
+    // The params' keys that were taken, in the link's order, for `keep_what_passes`.
+    let mut applied = Vec::new();
     for (key, raw) in pairs {
         match key.as_str() {
             "v" if raw.trim() != LINK_VERSION.to_string() => notices.push(Notice::UnsupportedVersion(raw.clone())),
@@ -162,6 +182,7 @@ pub fn decode<P: LinkParams>(pairs: &[(String, String)], base: &P, caller_keys: 
                     Ok(_) => {
                         tree = candidate;
                         notices.append(&mut key_notices);
+                        applied.push((key.as_str(), raw.as_str()));
                     }
                     Err(refusal) => notices.push(Notice::WrongType { key: key.clone(), expected: expected_from(refusal) }),
                 }
@@ -169,6 +190,10 @@ pub fn decode<P: LinkParams>(pairs: &[(String, String)], base: &P, caller_keys: 
         }
     }
     let mut params = P::from_json(&tree).unwrap_or_else(|_| base.clone());
+    if params.clone().checked().is_err() {
+        tree = keep_what_passes(base, &applied, &mut notices);
+        params = P::from_json(&tree).unwrap_or_else(|_| base.clone());
+    }
     for (key, from, to) in params.clamp() {
         // A value already adjusted (a negative count) keeps what the link said.
         match notices.iter_mut().find(|n| matches!(n, Notice::Clamped { key: k, .. } if *k == key)) {
@@ -176,11 +201,41 @@ pub fn decode<P: LinkParams>(pairs: &[(String, String)], base: &P, caller_keys: 
             _ => notices.push(Notice::Clamped { key, from: from.to_string(), to }),
         }
     }
-    if let Err(reason) = params.check() {
-        notices.push(Notice::Invalid { reason });
-        params = base.clone();
-    }
     Decoded { params, seed, at_ms, notices }
+}
+
+/// When the link's values together break a rule, keeps as many as pass: each key in turn over the
+/// base, kept if the params (clamped) still pass, and again while a key left out passes after
+/// later ones (a VisibilityTimeout raised after the Timeout it must exceed). Each key left out
+/// gets a [`Notice::Refused`] in place of what was said about it.
+fn keep_what_passes<P: LinkParams>(base: &P, applied: &[(&str, &str)], notices: &mut Vec<Notice>) -> Json {
+    let mut tree = base.to_json();
+    let mut pending: Vec<(&str, &str, String)> = applied.iter().map(|&(key, raw)| (key, raw, String::new())).collect();
+    loop {
+        let before = pending.len();
+        pending.retain_mut(|(key, raw, reason)| {
+            let mut candidate = tree.clone();
+            set_path(&mut candidate, key, raw, &mut Vec::new());
+            match P::from_json(&candidate).map_err(|_| "it does not fit the link's other values".to_string()).and_then(P::checked) {
+                Ok(_) => {
+                    tree = candidate;
+                    false
+                }
+                Err(why) => {
+                    *reason = why;
+                    true
+                }
+            }
+        });
+        if pending.is_empty() || pending.len() == before {
+            break;
+        }
+    }
+    for (key, _, reason) in pending {
+        notices.retain(|notice| notice.key() != Some(key));
+        notices.push(Notice::Refused { key: key.to_string(), reason });
+    }
+    tree
 }
 
 /// Writes `raw` at `path` if the base has a value of the same kind there.
