@@ -64,7 +64,7 @@ fn reset_href(location: &web_sys::Location) -> String {
 /// The widget shown alone, if this is an embed of one (an embed without `w` shows Node).
 fn embedded_widget() -> Option<&'static str> {
     let pairs = super::link::query_pairs();
-    if !pairs.iter().any(|(k, v)| k == "embed" && v == "1") {
+    if !super::link::is_embed(&pairs) {
         return None;
     }
     match super::link::linked_widget(&pairs) {

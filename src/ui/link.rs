@@ -20,6 +20,11 @@ pub fn query_pairs() -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether the link asks for one widget on its own (`embed=1`, or `embed=true` as people write it).
+pub fn is_embed(pairs: &[(String, String)]) -> bool {
+    pairs.iter().any(|(k, v)| k == "embed" && matches!(v.as_str(), "1" | "true"))
+}
+
 /// Which widget a link is for: the one `w` names, else the one whose preset `preset` names (a
 /// hand-written `?preset=article-peak` opens the Kafka widget at it), else none.
 pub fn linked_widget(pairs: &[(String, String)]) -> Option<&str> {

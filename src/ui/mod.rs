@@ -57,41 +57,56 @@ const SOURCES: &[(&str, &str)] = &[
     ("Amazon RDS Proxy", "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html"),
 ];
 
+/// The widgets, by their names in links (`w`).
+const WIDGETS: &[&str] = &["node", "kafka", "sqs"];
+
 #[function_component]
 pub fn App() -> Html {
     let pairs = link::query_pairs();
-    let embedded = pairs.iter().any(|(k, v)| k == "embed" && v == "1");
-    if embedded {
-        return match link::linked_widget(&pairs) {
-            None | Some("node") => html! {
-                <embed::Embed widget="node" title="Node.js streams: a Postgres cursor into a slow HTTP client">
-                    <NodeWidget />
-                </embed::Embed>
-            },
-            Some("kafka") => html! {
-                <embed::Embed widget="kafka" title="Kafka: a log between services, read at each group's own pace">
-                    <KafkaWidget />
-                </embed::Embed>
-            },
-            Some("sqs") => html! {
-                <embed::Embed widget="sqs" title="SQS + Lambda: a campaign, a hundred connections, and a cap">
-                    <SqsWidget />
-                </embed::Embed>
-            },
-            Some(other) => html! {
-                <>
-                    <p class="notice" role="status">{ format!("There is no widget called “{other}” to embed; showing the whole playground.") }</p>
-                    <Page />
-                </>
-            },
+    let widget = link::linked_widget(&pairs);
+    if let Some(other) = widget.filter(|w| !WIDGETS.contains(w)) {
+        return html! {
+            <>
+                <p class="notice" role="status">{ format!("There is no widget called “{other}” (there are node, kafka and sqs); showing the whole playground.") }</p>
+                <Page />
+            </>
         };
     }
-    html! { <Page /> }
+    if !link::is_embed(&pairs) {
+        return html! { <Page /> };
+    }
+    match widget {
+        Some("kafka") => html! {
+            <embed::Embed widget="kafka" title="Kafka: a log between services, read at each group's own pace">
+                <KafkaWidget />
+            </embed::Embed>
+        },
+        Some("sqs") => html! {
+            <embed::Embed widget="sqs" title="SQS + Lambda: a campaign, a hundred connections, and a cap">
+                <SqsWidget />
+            </embed::Embed>
+        },
+        _ => html! {
+            <embed::Embed widget="node" title="Node.js streams: a Postgres cursor into a slow HTTP client">
+                <NodeWidget />
+            </embed::Embed>
+        },
+    }
+}
+
+/// A link to one widget's state opens the page at that widget's section, not at the top.
+fn scroll_to_linked_widget() {
+    let pairs = link::query_pairs();
+    let Some(widget) = link::linked_widget(&pairs) else { return };
+    if let Some(section) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(widget)) {
+        section.scroll_into_view();
+    }
 }
 
 /// The explorable page: every system in order, with its lead-in and sources.
 #[function_component]
 fn Page() -> Html {
+    use_effect_with((), |()| scroll_to_linked_widget());
     html! {
         <main class="playground">
             <header>

@@ -47,6 +47,8 @@ pub enum RunAction {
     Reset,
     LoadPreset(String),
     SetSeed(u64),
+    /// The reader has read the notice.
+    DismissNotice,
 }
 
 #[derive(Clone)]
@@ -128,7 +130,8 @@ impl<S: Playable> Run<S> {
             (Some(target), _) => format!("replaying to {}…", crate::format::sim_time(target)),
             (None, Some(how)) => how.to_string(),
             (None, None) if self.clock.playing => "running".to_string(),
-            (None, None) if self.sim.now() >= end => format!("paused at the preset's end ({}); Play runs on", crate::format::sim_time(end)),
+            (None, None) if self.sim.now() == end => format!("paused at the preset's end ({}); Play runs on", crate::format::sim_time(end)),
+            (None, None) if self.sim.now() > end => format!("paused past the preset's end ({}); Play runs on", crate::format::sim_time(end)),
             (None, None) => "paused".to_string(),
         }
     }
@@ -231,6 +234,7 @@ impl<S: Playable> Run<S> {
                 self.seed = seed;
                 self.restart();
             }
+            RunAction::DismissNotice => self.notice = None,
         }
     }
 

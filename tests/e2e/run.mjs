@@ -447,6 +447,19 @@ async function main() {
     if (await sqsMs() <= 0) throw new Error('the SQS clock did not move');
   });
   await shootSqs('sqs-capped-1280.png');
+  await check('a refused value is explained where the reader is: the notice stays in view, and closes', async () => {
+    if (!rendered) throw new Error('skipped: page did not render');
+    const box = sqs.locator('#param-queue-VisibilityTimeout + .slider-number');
+    await box.fill('1', { timeout: 5_000 });
+    await box.press('Enter');
+    const notice = sqs.locator('[data-testid="sqs-notice"]');
+    await notice.waitFor({ state: 'visible', timeout: 5_000 });
+    const top = await notice.evaluate((n) => n.getBoundingClientRect().top);
+    if (top < 0 || top > 900) throw new Error(`the notice is ${top} px from the top of the window, out of view`);
+    if (!(await notice.innerText()).includes('less than Function timeout')) throw new Error(`notice: ${await notice.innerText()}`);
+    await notice.getByRole('button', { name: 'Close this notice' }).click({ timeout: 5_000 });
+    if (await notice.count()) throw new Error('the notice did not close');
+  });
 
   // A copied link reopens at the same moment with the same figures, for each widget below Node.
   const linkRoundTrip = (widget, figuresSelector) => check(`a copied ${widget} link reproduces its state`, async () => {
@@ -467,6 +480,12 @@ async function main() {
       await other.waitForFunction(([id, want]) => Number(document.querySelector(`[data-testid="${id}"]`)?.dataset.ms) >= want,
         [testid, ms], { timeout: 15_000 }).catch(() => {});
       const reopened = Number(await time.getAttribute('data-ms'));
+      // The reader lands on the linked widget, not at the top of the page.
+      const inView = await other.evaluate((w) => {
+        const box = document.querySelector(`[data-widget="${w}"]`).getBoundingClientRect();
+        return box.top < innerHeight && box.bottom > 0;
+      }, widget);
+      if (!inView) throw new Error(`the link opened the page away from the ${widget} widget`);
       const reopenedFigures = await other.locator(`[data-widget="${widget}"] ${figuresSelector}`).first().innerText();
       if (reopened !== ms) throw new Error(`link opened at ${reopened} ms, copied at ${ms} ms (${url})`);
       if (reopenedFigures !== figures) throw new Error(`figures differ:\n${figures}\nvs\n${reopenedFigures}`);

@@ -16,6 +16,7 @@ use crate::ui::link;
 use crate::ui::run::RunAction;
 use crate::ui::widgets::laws::LawsPanel;
 use crate::ui::widgets::link_bar::LinkBar;
+use crate::ui::widgets::notice_bar::NoticeBar;
 use crate::ui::widgets::positions;
 use crate::engine::kafka::twin as twin_policy;
 use crate::ui::widgets::timeline_bar::TimelineBar;
@@ -137,7 +138,7 @@ pub fn KafkaWidget() -> Html {
             }} />
             <p class="visually-hidden" aria-live="polite" data-testid="kafka-narration">{ view.narration.text.clone() }</p>
             if let Some(notice) = &view.run.notice {
-                <p class="notice" role="status">{ notice.clone() }</p>
+                <NoticeBar text={notice.clone()} testid="kafka-notice" on_dismiss={run.reform(|()| RunAction::DismissNotice)} />
             }
             { producer_panel(&view.run.sim) }
             <LogTape state={view.clone()} />

@@ -13,6 +13,7 @@ use crate::ui::link;
 use crate::ui::run::RunAction;
 use crate::ui::widgets::laws::LawsPanel;
 use crate::ui::widgets::link_bar::LinkBar;
+use crate::ui::widgets::notice_bar::NoticeBar;
 use crate::engine::node::twin as twin_policy;
 use crate::ui::widgets::timeline_bar::TimelineBar;
 use crate::ui::widgets::twin_panel::TwinPanel;
@@ -89,7 +90,7 @@ pub fn NodeWidget() -> Html {
                 Callback::from(move |()| view.run.link())
             }} />
             if let Some(notice) = &view.run.notice {
-                <p class="notice" role="status">{ notice.clone() }</p>
+                <NoticeBar text={notice.clone()} testid="node-notice" on_dismiss={run.reform(|()| RunAction::DismissNotice)} />
             }
             <p class="visually-hidden" aria-live="polite" data-testid="narration">{ view.narration.text.clone() }</p>
             <PipeView state={view.clone()} />

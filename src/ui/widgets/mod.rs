@@ -4,6 +4,7 @@ pub mod data_table;
 pub mod laws;
 pub mod link_bar;
 pub mod narration;
+pub mod notice_bar;
 pub mod positions;
 pub mod slider;
 pub mod timeline_bar;
