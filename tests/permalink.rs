@@ -245,3 +245,32 @@ fn a_value_that_breaks_a_rule_costs_only_its_own_key() {
     assert_eq!((refused.params.function.timeout, refused.params.event_source_mapping.batch_size), (base.function.timeout, 5));
     assert!(refused.notices.iter().any(|n| matches!(n, Notice::Refused { key, .. } if key == "function/Timeout")), "{:?}", refused.notices);
 }
+
+#[test]
+fn a_notice_says_what_was_done_to_each_key() {
+    let pairs = |list: &[(&str, &str)]| list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+    let System::NodeStream(base) = presets::preset("article-export").unwrap().scenario().system else { unreachable!() };
+    let decoded = decode(&pairs(&[("cursor/batchSize", "2.5"), ("totalRows", "1e3"), ("seed", "1"), ("seed", "2"), ("cursor", r#"{"batchSize":5}"#)]), &base, &[]);
+    let text: Vec<String> = decoded.notices.iter().map(ToString::to_string).collect();
+    assert_eq!((decoded.params.cursor.batch_size, decoded.params.total_rows, decoded.seed), (3, 1000, Some(2)), "{text:?}");
+    assert_eq!(
+        text,
+        [
+            "“cursor/batchSize” = 2.5 is not a whole number as written; used 3",
+            "“totalRows” = 1e3 is not a whole number as written; used 1000",
+            "“seed” is given more than once; used the last",
+            "ignored “cursor”: expected its fields one at a time (“key/field=value”), not a whole object",
+        ]
+    );
+
+    let lookup = |name: &str| {
+        let scenario = presets::kafka::PRESETS.iter().find(|p| p.name == name)?.scenario();
+        let System::Kafka(params) = scenario.system else { return None };
+        Some((params, scenario.seed))
+    };
+    let opened = open(&pairs(&[("w", "kafka"), ("preset", "article-export")]), lookup, presets::kafka::PRESETS[0].name);
+    assert_eq!(opened.notice.as_deref(), Some("This link was adjusted: ignored preset “article-export”, which belongs to another widget."));
+    let junk: Vec<(String, String)> = (0..3_000).map(|i| (format!("junk{i}"), "1".to_string())).collect();
+    let notice = open(&junk, lookup, presets::kafka::PRESETS[0].name).notice.expect("a notice");
+    assert!(notice.len() < 600 && notice.ends_with("and 2988 more."), "{notice}");
+}

@@ -19,6 +19,7 @@ use crate::engine::sqs::{self, SqsParams};
 use crate::engine::Millis;
 use crate::scenario::MAX_SIM_MS;
 pub use fields::{Link, Record};
+use std::collections::BTreeSet;
 use fields::Refusal;
 use json::Json;
 
@@ -31,6 +32,10 @@ pub enum Notice {
     UnknownKey(String),
     WrongType { key: String, expected: &'static str },
     Clamped { key: String, from: String, to: u64 },
+    /// A count written as a fraction or with an exponent (`2.5`, `1e3`), read as the nearest.
+    Rounded { key: String, from: String, to: u64 },
+    /// The key came more than once; the last value counts.
+    Repeated(String),
     /// The value fits its field but breaks a rule (a range of an optional setting, a Timeout
     /// above the VisibilityTimeout): the key is left out, the rest of the link still applies.
     Refused { key: String, reason: String },
@@ -39,9 +44,14 @@ pub enum Notice {
 
 impl Notice {
     /// The link key the notice is about, if it is about one.
-    fn key(&self) -> Option<&str> {
+    pub fn key(&self) -> Option<&str> {
         match self {
-            Notice::UnknownKey(key) | Notice::WrongType { key, .. } | Notice::Clamped { key, .. } | Notice::Refused { key, .. } => Some(key),
+            Notice::UnknownKey(key)
+            | Notice::WrongType { key, .. }
+            | Notice::Clamped { key, .. }
+            | Notice::Rounded { key, .. }
+            | Notice::Refused { key, .. }
+            | Notice::Repeated(key) => Some(key),
             Notice::UnsupportedVersion(_) => None,
         }
     }
@@ -54,6 +64,8 @@ impl std::fmt::Display for Notice {
             Notice::WrongType { key, expected } => write!(f, "ignored “{key}”: expected {expected}"),
             Notice::Clamped { key, from, to } => write!(f, "“{key}” = {from} is out of range; used {to}"),
             Notice::Refused { key, reason } => write!(f, "ignored “{key}”: {reason}"),
+            Notice::Rounded { key, from, to } => write!(f, "“{key}” = {from} is not a whole number as written; used {to}"),
+            Notice::Repeated(key) => write!(f, "“{key}” is given more than once; used the last"),
             Notice::UnsupportedVersion(v) => write!(f, "link version {v} is not {LINK_VERSION}; read it as best we could"),
         }
     }
@@ -156,7 +168,11 @@ pub fn decode<P: LinkParams>(pairs: &[(String, String)], base: &P, caller_keys: 
     let mut tree = base.to_json();
     // The params' keys that were taken, in the link's order, for `keep_what_passes`.
     let mut applied = Vec::new();
+    let (mut seen, mut repeated) = (BTreeSet::new(), BTreeSet::new());
     for (key, raw) in pairs {
+        if !seen.insert(key.as_str()) && repeated.insert(key.as_str()) {
+            notices.push(Notice::Repeated(key.clone()));
+        }
         match key.as_str() {
             "v" if raw.trim() != LINK_VERSION.to_string() => notices.push(Notice::UnsupportedVersion(raw.clone())),
             "v" => {}
@@ -196,8 +212,8 @@ pub fn decode<P: LinkParams>(pairs: &[(String, String)], base: &P, caller_keys: 
     }
     for (key, from, to) in params.clamp() {
         // A value already adjusted (a negative count) keeps what the link said.
-        match notices.iter_mut().find(|n| matches!(n, Notice::Clamped { key: k, .. } if *k == key)) {
-            Some(Notice::Clamped { to: earlier, .. }) => *earlier = to,
+        match notices.iter_mut().find(|n| matches!(n, Notice::Clamped { key: k, .. } | Notice::Rounded { key: k, .. } if *k == key)) {
+            Some(Notice::Clamped { to: earlier, .. } | Notice::Rounded { to: earlier, .. }) => *earlier = to,
             _ => notices.push(Notice::Clamped { key, from: from.to_string(), to }),
         }
     }
@@ -265,11 +281,18 @@ fn set_path(tree: &mut Json, path: &str, raw: &str, notices: &mut Vec<Notice>) {
     };
     match parsed {
         Some(value) if fits(&value) => *slot = value,
-        // A negative or fractional number where a count belongs: clamp to the nearest count.
+        // A negative or fractional number where a count belongs: the nearest count.
         Some(Json::Number(number)) if matches!(slot, Json::Count(_) | Json::Null) => {
-            let to = Decimal::parse(&number).map_or(0, |number| number.nearest_count());
-            notices.push(Notice::Clamped { key: path.to_string(), from: raw.to_string(), to });
+            let decimal = Decimal::parse(&number);
+            let to = decimal.as_ref().map_or(0, Decimal::nearest_count);
+            let (key, from) = (path.to_string(), raw.to_string());
+            let written_otherwise = number.contains(['.', 'e', 'E']) && !decimal.is_some_and(|d| d.negative);
+            notices.push(if written_otherwise { Notice::Rounded { key, from, to } } else { Notice::Clamped { key, from, to } });
             *slot = Json::Count(to);
+        }
+        // A whole object over one the base has: its fields travel one by one.
+        Some(Json::Object(_)) if matches!(slot, Json::Object(_)) => {
+            notices.push(Notice::WrongType { key: path.to_string(), expected: "its fields one at a time (“key/field=value”), not a whole object" })
         }
         _ => notices.push(Notice::WrongType { key: path.to_string(), expected: kind_of(slot) }),
     }
@@ -310,7 +333,10 @@ pub fn open<P: LinkParams>(
     let base_preset = match named {
         Some(name) if preset(name).is_some() => name,
         Some(name) => {
-            notes.push(format!("ignored unknown preset “{name}”"));
+            notes.push(match crate::scenario::preset(name) {
+                Some(_) => format!("ignored preset “{name}”, which belongs to another widget"),
+                None => format!("ignored unknown preset “{name}”"),
+            });
             default_preset
         }
         None => default_preset,
@@ -318,6 +344,12 @@ pub fn open<P: LinkParams>(
     let (base, preset_seed) = preset(base_preset).expect("the default preset exists");
     let decoded = decode(pairs, &base, PAGE_KEYS);
     notes.extend(decoded.notices.iter().map(ToString::to_string));
+    // A junk query of thousands of keys gets a readable notice, not thousands of lines.
+    if notes.len() > MAX_NOTES {
+        let more = notes.len() - MAX_NOTES;
+        notes.truncate(MAX_NOTES);
+        notes.push(format!("and {more} more"));
+    }
     Opened {
         base_preset: base_preset.to_string(),
         params: decoded.params,
@@ -326,6 +358,9 @@ pub fn open<P: LinkParams>(
         notice: (!notes.is_empty()).then(|| format!("This link was adjusted: {}.", notes.join("; "))),
     }
 }
+
+/// What a notice lists at most.
+const MAX_NOTES: usize = 12;
 
 /// The pairs of a link to `widget` at `at_ms`: its base preset, then the changes over it.
 pub fn link_to<P: LinkParams>(widget: &str, base_preset: &str, base: &P, params: &P, seed: u64, at_ms: Millis) -> Vec<(String, String)> {
