@@ -320,7 +320,18 @@ fn invalid_json_is_rejected() {
 fn missing_file_and_unknown_preset_are_rejected() {
     assert_rejected(&bpsim(&["preset", "nope"], None), &["nope"]);
     assert_rejected(&bpsim(&["run", "/nonexistent/scenario.json"], None), &["/nonexistent/scenario.json"]);
-    assert_rejected(&bpsim(&["frobnicate"], None), &["usage"]);
+    assert_rejected(&bpsim(&["frobnicate"], None), &["unknown command “frobnicate”", "usage"]);
+    assert_rejected(&bpsim(&["run", "a.json", "b.json"], None), &["wrong arguments for “run”", "usage"]);
+    assert_rejected(&bpsim(&["run", "/tmp"], None), &["/tmp"]);
+    // Endless input is cut off with a reason instead of filling the memory.
+    assert_rejected(&bpsim(&["run", "/dev/zero"], None), &["larger than 16 MiB"]);
+}
+
+#[test]
+fn version_prints_the_crate_version() {
+    let out = bpsim(&["--version"], None);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("bpsim {}\n", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]

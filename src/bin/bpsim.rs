@@ -13,7 +13,11 @@ const USAGE: &str = "usage:
   bpsim hash FILE [--at MS]         run a scenario file (- for stdin), or a preset, to MS simulated
   bpsim hash --preset NAME [--at MS]  milliseconds (default: its duration_ms, or the end) and print
                                     the engine's state hash as 16 hex digits (the same in wasm)
+  bpsim --version                   print the version
   bpsim --help                      print this";
+
+/// A scenario is a few kilobytes; anything far larger is not one (and `/dev/zero` never ends).
+const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Why `bpsim hash` could not hash.
 #[derive(Debug, Error)]
@@ -75,7 +79,13 @@ fn main() -> ExitCode {
             }
             Err(error) => fail(&error.to_string()),
         },
-        _ => fail(USAGE),
+        ["--version" | "-V"] => {
+            println!("bpsim {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        [] => fail(USAGE),
+        [command @ ("presets" | "preset" | "run"), ..] => fail(&format!("wrong arguments for “{command}”\n{USAGE}")),
+        [other, ..] => fail(&format!("unknown command “{other}”\n{USAGE}")),
     }
 }
 
@@ -105,13 +115,13 @@ fn state_hash(args: &[&str]) -> Result<u64, HashError> {
 }
 
 fn read_input(path: &str) -> std::io::Result<String> {
-    if path == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text)?;
-        Ok(text)
-    } else {
-        std::fs::read_to_string(path)
+    let source: Box<dyn Read> = if path == "-" { Box::new(std::io::stdin()) } else { Box::new(std::fs::File::open(path)?) };
+    let mut text = String::new();
+    source.take(MAX_INPUT_BYTES + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_INPUT_BYTES {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("larger than {} MiB: not a scenario", MAX_INPUT_BYTES >> 20)));
     }
+    Ok(text)
 }
 
 /// Bad input: a message on stderr and exit code 2.
