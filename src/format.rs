@@ -96,13 +96,13 @@ pub fn bandwidth(bytes_per_second: u64) -> String {
     }
 }
 
-/// Simulated time: `65432` → `"1:05.432"`, `4321` → `"4.321 s"`.
+/// Simulated time: `4321` → `"4.321 s"`, `65432` → `"1:05.432"`, `86400000` → `"24:00:00.000"`.
 pub fn sim_time(ms: u64) -> String {
-    let (minutes, rest) = (ms / 60_000, ms % 60_000);
-    if minutes == 0 {
-        format!("{}.{:03} s", rest / 1000, rest % 1000)
-    } else {
-        format!("{minutes}:{:02}.{:03}", rest / 1000, rest % 1000)
+    let (hours, minutes, rest) = (ms / 3_600_000, ms / 60_000 % 60, ms % 60_000);
+    match (hours, minutes) {
+        (0, 0) => format!("{}.{:03} s", rest / 1000, rest % 1000),
+        (0, _) => format!("{minutes}:{:02}.{:03}", rest / 1000, rest % 1000),
+        _ => format!("{hours}:{minutes:02}:{:02}.{:03}", rest / 1000, rest % 1000),
     }
 }
 
@@ -230,6 +230,9 @@ mod tests {
     fn sim_time_reads_naturally() {
         assert_eq!(sim_time(4_321), "4.321 s");
         assert_eq!(sim_time(65_432), "1:05.432");
+        assert_eq!(sim_time(3_599_999), "59:59.999");
+        assert_eq!(sim_time(3_600_000), "1:00:00.000");
+        assert_eq!(sim_time(86_400_000), "24:00:00.000");
     }
 
     #[test]

@@ -16,7 +16,7 @@ enum Acting {
 const NAIVE: &[(&str, Option<Acting>)] = &[
     ("const rows = client.query(new QueryStream(sql, [], { batchSize: 100 }));", None),
     ("rows.on('data', (row) => {", None),
-    ("  res.write(toCsvLine(row));   // returns false past highWaterMark: ignored", Some(Acting::Write)),
+    ("  res.write(toCsvLine(row));   // false once the buffer reaches highWaterMark: ignored", Some(Acting::Write)),
     ("});", None),
     ("rows.on('end', () => res.end());", Some(Acting::End)),
 ];

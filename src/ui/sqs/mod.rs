@@ -15,6 +15,7 @@ use crate::ui::link;
 use crate::ui::run::RunAction;
 use crate::ui::widgets::laws::LawsPanel;
 use crate::ui::widgets::link_bar::LinkBar;
+use crate::ui::widgets::notice_bar::NoticeBar;
 use crate::engine::sqs::twin as twin_policy;
 use crate::ui::widgets::timeline_bar::TimelineBar;
 use crate::ui::widgets::twin_panel::TwinPanel;
@@ -139,7 +140,7 @@ fn EndSpike(props: &StateProps) -> Html {
     let onclick = dispatch.map(|d| d.reform(|_| Action::EndSpikeNow));
     html! {
         <div class="sqs-raise">
-            <span>{ text }{ " Back to the normal rate from the next step:" }</span>
+            <span>{ text }{ " Back to the normal rate at the next whole second:" }</span>
             <button type="button" data-testid="sqs-end-spike" disabled={!sim.spike_in_progress()} onclick={onclick}>{ "End the spike now" }</button>
         </div>
     }
@@ -208,7 +209,7 @@ pub fn SqsWidget() -> Html {
             }} />
             <p class="visually-hidden" aria-live="polite" data-testid="sqs-narration">{ view.narration.text.clone() }</p>
             if let Some(notice) = &view.run.notice {
-                <p class="notice" role="status" data-testid="sqs-notice">{ notice.clone() }</p>
+                <NoticeBar text={notice.clone()} testid="sqs-notice" on_dismiss={run.reform(|()| RunAction::DismissNotice)} />
             }
             <Warnings state={view.clone()} />
             <RaiseTimeout state={view.clone()} />

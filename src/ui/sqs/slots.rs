@@ -112,7 +112,12 @@ pub fn LambdaSlots(props: &SlotsProps) -> Html {
                 <li><span class="sqs-key slot-stale" aria-hidden="true">{"◩"}</span>{ "still running, but its messages are visible again" }</li>
                 <li><span class="sqs-key slot-beyond" aria-hidden="true">{"□"}</span>{ "beyond the cap" }</li>
             </ul>
-            <p class="help">{ format!("Grid of {} slots; the bars mark where each cap cuts it.", drawn) }</p>
+            <p class="help">{ if drawn < p.account.concurrent_executions {
+                format!("The first {drawn} of the account's {} slots (nothing here reaches further); the bars mark where each cap cuts them.",
+                    format::count(p.account.concurrent_executions))
+            } else {
+                format!("Grid of {} slots; the bars mark where each cap cuts it.", format::count(drawn))
+            } }</p>
         </figure>
     }
 }

@@ -39,9 +39,9 @@ pub fn TimelineBar(props: &TimelineBarProps) -> Html {
                 oninput={on_input} />
             <span class="timeline-end">{ format::sim_time(props.horizon) }</span>
             <p class="hint">{ format!(
-                "Drag back to any instant of this run: the engine restores the nearest of {} snapshots and \
+                "Drag back to any instant of this run: the engine restores the nearest of {} and \
                  re-simulates to it, so every figure is exactly what it was. Play goes on from there.",
-                props.snapshots) }</p>
+                if props.snapshots == 1 { "1 snapshot".to_string() } else { format!("{} snapshots", props.snapshots) }) }</p>
         </div>
     }
 }
