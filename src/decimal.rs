@@ -72,6 +72,11 @@ impl Decimal {
         }
     }
 
+    /// Whether it has no fractional part (`3`, `2.50e1`, `1e3`; not `2.5`).
+    pub fn is_whole(&self) -> bool {
+        self.digits.iter().skip(self.point.max(0) as usize).all(|&d| d == b'0')
+    }
+
     /// The nearest count, halves away from zero: 0 for a negative value, `u64::MAX` beyond it
     /// (as `value.max(0.0).round() as u64` would give).
     pub fn nearest_count(&self) -> u64 {
@@ -99,6 +104,13 @@ impl Decimal {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn whole_numbers_are_told_from_fractions_however_written() {
+        for (text, whole) in [("3", true), ("2.50e1", true), ("1e3", true), ("2.0", true), ("0", true), ("2.5", false), ("0.004", false), ("-1.5", false)] {
+            assert_eq!(super::Decimal::parse(text).map(|d| d.is_whole()), Some(whole), "{text}");
+        }
+    }
+
     use super::*;
 
     /// What the f64 route gives, for comparison.

@@ -83,6 +83,13 @@ async fn controls_change_the_running_engine() {
     TimeoutFuture::new(100).await;
     assert_eq!(root.query_selector_all("table.exports tbody tr").unwrap().length(), 50);
     assert!(root.text_content().unwrap().contains("outside"), "a note explains the clamp");
+
+    // A fraction: the nearest whole number, and the reader is told that too.
+    exports.set_value("2.5");
+    exports.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    TimeoutFuture::new(100).await;
+    assert_eq!(root.query_selector_all("table.exports tbody tr").unwrap().length(), 3);
+    assert!(root.text_content().unwrap().contains("2.5 is not a whole number; using 3"), "a note explains the rounding");
 }
 
 #[wasm_bindgen_test]

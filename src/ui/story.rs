@@ -71,7 +71,7 @@ pub fn fan_out_comparison() -> Html {
                     <tr><th scope="row">{ "after processing" }</th><td>{ "the message is deleted" }</td><td>{ "the record stays until retention" }</td></tr>
                     <tr><th scope="row">{ "replay, a new reader" }</th><td>{ "not possible; a new queue sees only new messages" }</td><td>{ "reset the offset; start from the earliest record" }</td></tr>
                     <tr><th scope="row">{ "a slow reader" }</th><td>{ "its queue grows; others are unaffected" }</td><td>{ "its lag grows; others are unaffected" }</td></tr>
-                    <tr><th scope="row">{ "order" }</th><td>{ "none (standard queues)" }</td><td>{ "per partition" }</td></tr>
+                    <tr><th scope="row">{ "order" }</th><td>{ "best-effort (standard queues)" }</td><td>{ "per partition" }</td></tr>
                 </tbody>
             </table>
         </section>

@@ -39,8 +39,9 @@ pub static GROUP_RANGES: &[Range<Group>] = &[
     range!("members", 1, MAX_MEMBERS, |g| g.members),
     range!("max.poll.records", 1, 10_000, |g| g.max_poll_records),
     range!("max.poll.interval.ms", 1_000, 3_600_000, |g| g.max_poll_interval_ms),
-    range!("session.timeout.ms", 6_000, 300_000, |g| g.session_timeout_ms),
-    range!("sessionTimeout", 6_000, 300_000, |g| g.kafkajs_session_timeout),
+    // Up to the broker's group.max.session.timeout.ms (default 30 min); group.min… is 6 s.
+    range!("session.timeout.ms", 6_000, 1_800_000, |g| g.session_timeout_ms),
+    range!("sessionTimeout", 6_000, 1_800_000, |g| g.kafkajs_session_timeout),
     range!("auto.commit.interval.ms", 100, 600_000, |g| g.auto_commit_interval_ms),
     range!("processing.perRecordUs", 1, 600_000_000, |g| g.processing.per_record_us),
     range!("processing.spreadPercent", 0, 90, |g| g.processing.spread_percent),

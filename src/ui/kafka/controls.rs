@@ -166,7 +166,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         _ => true,
                     })
                     .map(|(index, range)| {
-                        let (help, unit, log) = presentation(range.field);
+                        let (mut help, unit, log) = presentation(range.field);
+                        if range.field == "max.poll.records" && group.client == Client::Kafkajs {
+                            help = "KafkaJS has no such setting: a batch is what one fetch brings (maxBytesPerPartition, 1 MiB). Here: records per eachBatch call.";
+                        }
                         html! {
                             <Slider key={format!("{g}-{}", range.field)} name={format!("groups[{g}].{}", range.field)} help={help}
                                 value={(range.get)(group)} min={range.min} max={range.max} unit={unit} log={log}

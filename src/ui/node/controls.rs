@@ -131,7 +131,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <p class="help">{ "22 and later default byte streams to a 64 KiB " }<code>{ "highWaterMark" }</code>{ " (16 KiB before)." }</p>
+                <p class="help">{ "22 and later default byte streams to a 64 KiB " }<code>{ "highWaterMark" }</code>{ " (16 KiB before, and still on Windows)." }</p>
                 <Slider name="response.highWaterMark"
                     help={format!("The HTTP response's buffer limit in bytes (this Node's default: {}).", crate::format::bytes(response_default))}
                     value={response_hwm} min={RESPONSE_HWM.0} max={RESPONSE_HWM.1} unit={Unit::Bytes} log=true

@@ -87,9 +87,13 @@ pub fn Slider(props: &SliderProps) -> Html {
                 Some(typed) if typed.fits_f64() => {
                     let wanted = typed.nearest_count();
                     let value = wanted.clamp(min, max);
-                    typed_note.set((value != wanted || typed.negative).then(|| {
-                        format!("{} is outside {}–{}; using {}", text.trim(), unit.show(min), unit.show(max), unit.show(value))
-                    }));
+                    typed_note.set(if value != wanted || typed.negative {
+                        Some(format!("{} is outside {}–{}; using {}", text.trim(), unit.show(min), unit.show(max), unit.show(value)))
+                    } else if !typed.is_whole() {
+                        Some(format!("{} is not a whole number; using {}", text.trim(), unit.show(value)))
+                    } else {
+                        None
+                    });
                     on_change.emit(value);
                 }
                 _ => typed_note.set(Some(format!("“{}” is not a number; kept the previous value", input.value()))),
