@@ -72,6 +72,14 @@ pub fn App() -> Html {
             </>
         };
     }
+    if let Some((_, other)) = pairs.iter().find(|(k, v)| k == crash::DRILL_KEY && !WIDGETS.contains(&v.as_str())) {
+        return html! {
+            <>
+                <p class="notice" role="status">{ format!("The {}= drill names no widget: “{other}” (there are node, kafka and sqs); nothing was made to fail.", crash::DRILL_KEY) }</p>
+                <Page />
+            </>
+        };
+    }
     if !link::is_embed(&pairs) {
         return html! { <Page /> };
     }

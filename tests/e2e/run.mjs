@@ -236,6 +236,21 @@ async function main() {
     }
   });
 
+  await check('a page-level key with an unknown value is named in a notice (w=, the panic drill)', async () => {
+    const other = await context.newPage();
+    try {
+      for (const [query, words] of [['?w=nope', 'no widget called “nope”'], ['?panic=nope', 'drill names no widget']]) {
+        await other.goto(origin + '/' + query, { waitUntil: 'load', timeout: 15_000 });
+        const notice = other.locator('.notice').first();
+        await notice.waitFor({ state: 'visible', timeout: 15_000 });
+        if (!(await notice.innerText()).includes(words)) throw new Error(`${query}: notice reads ${await notice.innerText()}`);
+        if (await other.locator('[data-testid="crash-panel"]').count()) throw new Error(`${query}: the crash panel is up`);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   await check('a garbage query shows a notice and a working page', async () => {
     const other = await context.newPage();
     try {
