@@ -9,7 +9,7 @@ args=("$@")
 for i in "${!args[@]}"; do
   case "${args[$i]}" in
     --port=*) port="${args[$i]#--port=}" ;;
-    --port) port="${args[$((i + 1))]:-}" ;;
+    --port | -p) port="${args[$((i + 1))]:-}" ;;
   esac
 done
 # Said before a build of a minute or two, not after it as trunk's backtrace.

@@ -421,3 +421,20 @@ fn help_prints_the_usage_and_succeeds() {
         assert!(out.stderr.is_empty(), "{flag}");
     }
 }
+
+#[test]
+fn a_reader_that_stops_reading_is_not_an_error() {
+    use std::process::Command;
+    // `bpsim presets | head -1`: here the reader is gone before bpsim starts, so every write
+    // meets a closed pipe; bpsim's status comes back through the file.
+    let status_file = std::env::temp_dir().join(format!("bpsim-pipe-{}", std::process::id()));
+    for args in ["presets", "--help", "preset article-peak"] {
+        let script = format!("(sleep 0.3; \"$0\" {args} 2>&1; echo $? > \"$1\") | head -c 0");
+        let out = Command::new("sh").args(["-c", &script, env!("CARGO_BIN_EXE_bpsim"), status_file.to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "{args}: {out:?}");
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        let status = std::fs::read_to_string(&status_file).unwrap_or_default();
+        assert_eq!(status.trim(), "0", "{args}: bpsim exited {status:?} on a closed pipe");
+    }
+    let _ = std::fs::remove_file(&status_file);
+}

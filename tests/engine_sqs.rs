@@ -299,6 +299,13 @@ fn raising_the_timeout_later_delivers_messages_again_while_they_run() {
     assert_eq!(live.timeout_s(), 30);
     live.run_until(600_000);
     assert_eq!(live.state_hash(), s.state_hash());
+    // One change per run: a second would overwrite the first in the params, which a link or a
+    // Reset could then not replay, so it is refused.
+    assert!(live.timeout_changed());
+    live.change_timeout_now(200);
+    assert_eq!(live.params().function.timeout_change, Some(TimeoutChange { at_seconds: 120, timeout: 120 }));
+    live.run_until(660_000);
+    assert_eq!(live.timeout_s(), 120);
 }
 
 #[test]

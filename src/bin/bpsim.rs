@@ -2,7 +2,7 @@
 
 use backpressure_playground::engine::Millis;
 use backpressure_playground::scenario::{preset, presets, Scenario, ScenarioError, MAX_SIM_MS};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 use thiserror::Error;
 
@@ -42,22 +42,22 @@ fn main() -> ExitCode {
     match words.as_slice() {
         // `--help` anywhere (`bpsim hash --help`) asks for the usage, not for a hash.
         ["help"] => {
-            println!("{USAGE}");
+            say(USAGE);
             ExitCode::SUCCESS
         }
         _ if words.iter().any(|w| matches!(*w, "--help" | "-h")) => {
-            println!("{USAGE}");
+            say(USAGE);
             ExitCode::SUCCESS
         }
         ["presets"] => {
-            for p in presets::all() {
-                println!("{:<22} {}", p.name, p.description.split_whitespace().collect::<Vec<_>>().join(" "));
-            }
+            let lines: Vec<String> =
+                presets::all().map(|p| format!("{:<22} {}", p.name, p.description.split_whitespace().collect::<Vec<_>>().join(" "))).collect();
+            say(&lines.join("\n"));
             ExitCode::SUCCESS
         }
         ["preset", name] => match preset(name) {
             Some(p) => {
-                println!("{}", p.scenario().to_json_pretty());
+                say(&p.scenario().to_json_pretty());
                 ExitCode::SUCCESS
             }
             None => fail(&format!("no preset named {name:?}; `bpsim presets` lists them")),
@@ -65,7 +65,7 @@ fn main() -> ExitCode {
         ["run", path] => match read_input(path) {
             Ok(text) => match Scenario::from_json(&text) {
                 Ok(scenario) => {
-                    println!("{}", serde_json::to_string_pretty(&scenario.run()).expect("summaries serialise"));
+                    say(&serde_json::to_string_pretty(&scenario.run()).expect("summaries serialise"));
                     ExitCode::SUCCESS
                 }
                 Err(error) => fail(&format!("{path}: {error}")),
@@ -74,13 +74,13 @@ fn main() -> ExitCode {
         },
         ["hash", args @ ..] => match state_hash(args) {
             Ok(hash) => {
-                println!("{hash:016x}");
+                say(&format!("{hash:016x}"));
                 ExitCode::SUCCESS
             }
             Err(error) => fail(&error.to_string()),
         },
         ["--version" | "-V"] => {
-            println!("bpsim {}", env!("CARGO_PKG_VERSION"));
+            say(&format!("bpsim {}", env!("CARGO_PKG_VERSION")));
             ExitCode::SUCCESS
         }
         [] => fail(USAGE),
@@ -124,8 +124,14 @@ fn read_input(path: &str) -> std::io::Result<String> {
     Ok(text)
 }
 
+/// Prints a result on stdout. A reader that has gone (`bpsim presets | head -1`) is not an error
+/// to report, so a failed write is dropped rather than a panic.
+fn say(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
 /// Bad input: a message on stderr and exit code 2.
 fn fail(message: &str) -> ExitCode {
-    eprintln!("bpsim: {message}");
+    let _ = writeln!(std::io::stderr().lock(), "bpsim: {message}");
     ExitCode::from(2)
 }

@@ -326,7 +326,7 @@ async function main() {
       if (!(after > before)) throw new Error(`simulated time stopped at ${before} ms after the gap`);
       const asked = Date.now();
       await other.locator('.transport button.primary').first().click({ timeout: 2_000 });
-      await other.waitForFunction(() => document.querySelector('.transport button.primary')?.getAttribute('aria-pressed') === 'true', null, { timeout: 2_000 });
+      await other.waitForFunction(() => document.querySelector('.transport button.primary')?.textContent.includes('Play'), null, { timeout: 2_000 });
       const answered = Date.now() - asked;
       if (answered > 1_000) throw new Error(`pausing took ${answered} ms after the gap`);
     } finally {
@@ -462,6 +462,23 @@ async function main() {
     if (await sqsMs() <= 0) throw new Error('the SQS clock did not move');
   });
   await shootSqs('sqs-capped-1280.png');
+  await check('the new Timeout can be typed while the SQS widget plays, and the button raises it', async () => {
+    const other = await context.newPage();
+    try {
+      await other.goto(origin + '/?w=sqs&preset=article-campaign', { waitUntil: 'load', timeout: 15_000 });
+      const box = other.locator('[aria-label="New function Timeout in seconds"]');
+      await box.waitFor({ state: 'visible', timeout: 15_000 });
+      await box.fill('');
+      await box.pressSequentially('200', { delay: 120 }); // slower than several animation frames
+      if ((await box.inputValue()) !== '200') throw new Error(`the box reads ${await box.inputValue()} while typing`);
+      await box.press('Enter');
+      await other.locator('[data-testid="sqs-raise-timeout"]').click({ timeout: 5_000 });
+      await other.waitForFunction(() => document.querySelector('.sqs-raise')?.textContent.includes('Function Timeout now 200 s'), null, { timeout: 10_000 });
+      if (!(await other.locator('[data-testid="sqs-raise-timeout"]').isDisabled())) throw new Error('a second change is still offered');
+    } finally {
+      await other.close();
+    }
+  });
   await check('a refused value is explained where the reader is: the notice stays in view, and closes', async () => {
     if (!rendered) throw new Error('skipped: page did not render');
     const box = sqs.locator('#param-queue-VisibilityTimeout + .slider-number');

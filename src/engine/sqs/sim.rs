@@ -528,9 +528,19 @@ impl SqsSim {
     /// Raises (or lowers) the function `Timeout` at the next whole second, the way
     /// `UpdateFunctionConfiguration` does: the mapping is not checked again. The params record
     /// it (`timeoutChange` is in whole seconds), so a replay or a link does exactly the same.
+    /// Does nothing once a change has taken effect: the params hold one `timeoutChange`, and a
+    /// second would overwrite the first, which a replay could then not repeat.
     pub fn change_timeout_now(&mut self, timeout_s: u64) {
+        if self.timeout_changed() {
+            return;
+        }
         self.params.function.timeout_change = Some(super::params::TimeoutChange { at_seconds: next_whole_second(self.now), timeout: timeout_s });
         self.timeout_change_applied = false;
+    }
+
+    /// Whether this run's `timeoutChange` has taken effect (the run can make no other).
+    pub fn timeout_changed(&self) -> bool {
+        self.timeout_change_applied && self.params.function.timeout_change.is_some()
     }
 
     /// Ends the campaign spike at the next whole second: from then on arrivals are back to the

@@ -102,11 +102,19 @@ pub fn Warnings(props: &StateProps) -> Html {
 #[function_component]
 fn RaiseTimeout(props: &StateProps) -> Html {
     let dispatch = use_context::<Callback<Action>>();
-    let current = props.state.run.sim.timeout_s();
+    let sim = &props.state.run.sim;
+    let current = sim.timeout_s();
     let wanted = use_state(|| 120u64);
-    let on_input = {
-        let wanted = wanted.clone();
+    // What the reader is typing, kept until committed, so the frames' re-renders leave it alone.
+    let typing = use_state(|| None::<String>);
+    let on_keystroke = {
+        let typing = typing.clone();
+        Callback::from(move |e: InputEvent| typing.set(Some(e.target_unchecked_into::<HtmlInputElement>().value())))
+    };
+    let on_commit = {
+        let (wanted, typing) = (wanted.clone(), typing.clone());
         Callback::from(move |e: Event| {
+            typing.set(None);
             if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().trim().parse::<u64>() {
                 wanted.set(v.clamp(1, 900));
             }
@@ -114,14 +122,23 @@ fn RaiseTimeout(props: &StateProps) -> Html {
     };
     let value = *wanted;
     let onclick = dispatch.map(|d| d.reform(move |_| Action::RaiseTimeoutNow(value)));
+    let changed = sim.timeout_changed();
+    let text = match sim.params().function.timeout_change.as_ref().filter(|_| changed) {
+        Some(change) => format!(
+            "Function Timeout now {current} s, changed at {}. A run records one change: Reset to try another.",
+            format::sim_time(change.at_seconds * 1000)
+        ),
+        None => format!("Function Timeout now {current} s. Change it while the mapping exists (AWS does not re-check the queue), at the next whole second:"),
+    };
     html! {
         <div class="sqs-raise">
-            <span>{ format!("Function Timeout now {current} s. Change it while the mapping exists (AWS does not re-check the queue):") }</span>
+            <span>{ text }</span>
             <label class="select">{ "Timeout " }
-                <input type="number" min="1" max="900" value={value.to_string()} onchange={on_input} aria-label="New function Timeout in seconds" />
+                <input type="number" min="1" max="900" value={(*typing).clone().unwrap_or_else(|| value.to_string())}
+                    oninput={on_keystroke} onchange={on_commit} disabled={changed} aria-label="New function Timeout in seconds" />
                 { " s" }
             </label>
-            <button type="button" data-testid="sqs-raise-timeout" onclick={onclick}>{ "Raise Timeout now" }</button>
+            <button type="button" data-testid="sqs-raise-timeout" disabled={changed} onclick={onclick}>{ "Raise Timeout now" }</button>
         </div>
     }
 }

@@ -203,7 +203,7 @@ impl Reducible for SqsPlayground {
             Action::RaiseTimeoutNow(timeout) => {
                 let timeout = timeout.clamp(1, 900);
                 // The running engine keeps going; the params record the change so Reset replays it.
-                if next.intervene(SqsIntervention::RaiseTimeout(timeout)) {
+                if !next.run.sim.timeout_changed() && next.intervene(SqsIntervention::RaiseTimeout(timeout)) {
                     next.run.params.function.timeout_change = next.run.sim.params().function.timeout_change.clone();
                 }
             }

@@ -20,9 +20,14 @@ pub fn LinkBar(props: &LinkBarProps) -> Html {
             let mut pairs = make_pairs.emit(());
             let text = if embed {
                 pairs.push(("embed".into(), "1".into()));
+                let src = url_with(&pairs);
+                // embed-host.js sits beside the page and fits the iframe to the widget's height.
+                let page = src.split('?').next().unwrap_or_default();
+                let folder = &page[..page.rfind('/').map_or(0, |slash| slash + 1)];
                 format!(
-                    r#"<iframe src="{}" title="{title}" width="100%" height="720" style="border:0" loading="lazy"></iframe>"#,
-                    url_with(&pairs).replace('&', "&amp;")
+                    r#"<iframe src="{}" title="{title}" width="100%" height="720" style="border:0" loading="lazy"></iframe>
+<script src="{folder}embed-host.js" defer></script>"#,
+                    src.replace('&', "&amp;")
                 )
             } else {
                 url_with(&pairs)

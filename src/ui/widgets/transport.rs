@@ -32,7 +32,7 @@ pub fn Transport(props: &TransportProps) -> Html {
     let playing = props.clock.playing;
     html! {
         <div class="transport" role="toolbar" aria-label="Simulation controls">
-            <button type="button" class="primary" onclick={props.on_action.reform(|_| RunAction::TogglePlay)} aria-pressed={(!playing).to_string()}>
+            <button type="button" class="primary" onclick={props.on_action.reform(|_| RunAction::TogglePlay)}>
                 { if playing { "Pause" } else { "Play" } }
             </button>
             <button type="button" onclick={props.on_action.reform(|_| RunAction::Step)} title={format!("Advance one {} ms engine step", props.step_ms)}>{ format!("Step {} ms", props.step_ms) }</button>
