@@ -64,18 +64,10 @@ const WIDGETS: &[&str] = &["node", "kafka", "sqs"];
 pub fn App() -> Html {
     let pairs = link::query_pairs();
     let widget = link::linked_widget(&pairs);
-    if let Some(other) = widget.filter(|w| !WIDGETS.contains(w)) {
+    if let Some(notice) = page_notice(&pairs, widget) {
         return html! {
             <>
-                <p class="notice" role="status">{ format!("There is no widget called “{other}” (there are node, kafka and sqs); showing the whole playground.") }</p>
-                <Page />
-            </>
-        };
-    }
-    if let Some((_, other)) = pairs.iter().find(|(k, v)| k == crash::DRILL_KEY && !WIDGETS.contains(&v.as_str())) {
-        return html! {
-            <>
-                <p class="notice" role="status">{ format!("The {}= drill names no widget: “{other}” (there are node, kafka and sqs); nothing was made to fail.", crash::DRILL_KEY) }</p>
+                <p class="notice" role="status">{ notice }</p>
                 <Page />
             </>
         };
@@ -100,6 +92,16 @@ pub fn App() -> Html {
             </embed::Embed>
         },
     }
+}
+
+/// What the page says when its own keys (`w`, the panic drill) name no widget: it then shows the
+/// whole playground.
+fn page_notice(pairs: &[(String, String)], widget: Option<&str>) -> Option<String> {
+    if let Some(other) = widget.filter(|w| !WIDGETS.contains(w)) {
+        return Some(format!("There is no widget called “{other}” (there are node, kafka and sqs); showing the whole playground."));
+    }
+    let (_, other) = pairs.iter().find(|(k, v)| k == crash::DRILL_KEY && !WIDGETS.contains(&v.as_str()))?;
+    Some(format!("The {}= drill names no widget: “{other}” (there are node, kafka and sqs); nothing was made to fail.", crash::DRILL_KEY))
 }
 
 /// A link to one widget's state opens the page at that widget's section, not at the top.
